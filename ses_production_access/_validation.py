@@ -43,7 +43,7 @@ def enum_value(prop: str, value: object, enum: type[E], *, required: bool) -> st
         return None
     if isinstance(value, enum):
         return str(value.value)
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, Enum):
         if Token.is_unresolved(value):
             return value
         if value in {str(m.value) for m in enum}:

@@ -1,0 +1,434 @@
+"""The handler end to end: a botocore Stubber for SES (checked against the service model),
+a local HTTP server on 127.0.0.1 for the CloudFormation response."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+from support import Context, ResponseReceiver, load_event
+
+ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+PHYSICAL_ID = "ses-production-access-123456789012-eu-west-1"
+SECRETS = (
+    "https://private-site.example.com/landing",
+    "Secret use case",
+    "alice.private@example.com",
+    "ops.private@example.org",
+    "SECRETSIGNATURE",
+)
+
+
+def account(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((ACCOUNTS / f"{name}.json").read_text())
+    return result
+
+
+class Ses:
+    """A real botocore SESv2 client with a Stubber: requests are checked against the
+    service model and the expected params."""
+
+    def __init__(self) -> None:
+        self.client = botocore.session.get_session().create_client(
+            "sesv2",
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        self.stubber = Stubber(self.client)
+        self.regions: list[str] = []
+
+    def factory(self, region: str) -> Any:
+        self.regions.append(region)
+        return self.client
+
+    def get_account(self, name: str) -> None:
+        self.stubber.add_response("get_account", account(name), {})
+
+    def put(self, params: dict[str, Any]) -> None:
+        self.stubber.add_response("put_account_details", {}, params)
+
+    def error(self, operation: str, code: str, status: int, message: str = "") -> None:
+        self.stubber.add_client_error(
+            operation, service_error_code=code, service_message=message, http_status_code=status
+        )
+
+
+@pytest.fixture
+def ses() -> Iterator[Ses]:
+    stub = Ses()
+    with stub.stubber:
+        yield stub
+        stub.stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+def expected_put() -> dict[str, Any]:
+    return {
+        "MailType": "TRANSACTIONAL",
+        "WebsiteURL": "https://private-site.example.com/landing",
+        "ContactLanguage": "EN",
+        "UseCaseDescription": "Secret use case: password resets for customers of private-site.",
+        "AdditionalContactEmailAddresses": ["alice.private@example.com", "ops.private@example.org"],
+        "ProductionAccessEnabled": True,
+    }
+
+
+def run(
+    index: ModuleType,
+    ses: Ses,
+    receiver: ResponseReceiver,
+    name: str = "create",
+    timeout: float = 60.0,
+    **overrides: Any,
+) -> dict[str, Any]:
+    event = load_event(name, receiver.url, **overrides)
+    index.run(event, Context(timeout), client_factory=ses.factory)
+    return receiver.only_response()
+
+
+def with_props(name: str, **props: Any) -> dict[str, Any]:
+    return {**load_event(name)["ResourceProperties"], **props}
+
+
+# --- the decision table -------------------------------------------------------------
+
+
+def test_create_on_a_production_account_reports_production_without_a_put(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("production")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "PRODUCTION"
+    assert response["Data"]["Max24HourSend"] == "50000"
+
+
+def test_create_while_a_review_is_pending_reports_pending_without_a_put(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("pending")
+    response = run(index, ses, response_receiver)
+    assert (response["Status"], response["Data"]["SandboxStatus"]) == ("SUCCESS", "PENDING_REVIEW")
+
+
+def test_create_after_a_denied_review_reports_denied_with_the_case_without_a_put(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("denied")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "DENIED"
+    assert response["Data"]["CaseId"] == "173254819200123"
+
+
+def test_fails_on_a_denied_review_when_fail_on_denied(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("denied")
+    props = with_props("create", FailOnDenied="true")
+    response = run(index, ses, response_receiver, ResourceProperties=props)
+    assert response["Status"] == "FAILED"
+    assert "denied production access in eu-west-1 (support case 173254819200123)" in (
+        response["Reason"]
+    )
+
+
+def test_create_on_a_new_sandbox_account_submits_once_and_reports_the_fresh_state(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.put(expected_put())
+    ses.get_account("pending")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "SUCCESS"
+    assert response["PhysicalResourceId"] == PHYSICAL_ID
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+    assert response["Data"]["CaseId"] == "173254819200123"
+    assert ses.regions == ["eu-west-1"]
+
+
+def test_a_failed_review_is_submitted_again(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("review_failed")
+    ses.put(expected_put())
+    ses.get_account("pending")
+    assert run(index, ses, response_receiver)["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+
+
+def test_a_sandboxed_account_with_no_open_review_is_submitted(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("granted_but_sandboxed")
+    ses.put(expected_put())
+    ses.get_account("pending")
+    assert run(index, ses, response_receiver)["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+
+
+def test_state_is_read_again_until_the_new_review_shows(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.put(expected_put())
+    ses.get_account("sandbox_new")  # not yet visible: eventually consistent
+    ses.get_account("pending")
+    assert run(index, ses, response_receiver)["Data"]["ReviewStatus"] == "PENDING"
+
+
+def test_update_while_sandboxed_submits_the_new_details_with_the_same_physical_id(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("review_failed")
+    ses.put({**expected_put(), "MailType": "MARKETING"})
+    ses.get_account("pending")
+    props = with_props("update", MailType="MARKETING")
+    response = run(index, ses, response_receiver, "update", ResourceProperties=props)
+    assert (response["Status"], response["PhysicalResourceId"]) == ("SUCCESS", PHYSICAL_ID)
+
+
+def test_update_while_pending_does_not_submit(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("pending")
+    response = run(index, ses, response_receiver, "update")
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+    assert response["PhysicalResourceId"] == PHYSICAL_ID
+
+
+def test_update_to_another_region_answers_with_that_regions_id(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("production")
+    props = with_props("update", Region="us-east-1")
+    response = run(index, ses, response_receiver, "update", ResourceProperties=props)
+    assert response["PhysicalResourceId"] == "ses-production-access-123456789012-us-east-1"
+    assert ses.regions == ["us-east-1"]
+
+
+def test_delete_succeeds_without_calling_ses(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    response = run(index, ses, response_receiver, "delete")
+    assert (response["Status"], response["PhysicalResourceId"]) == ("SUCCESS", PHYSICAL_ID)
+    assert ses.regions == []
+
+
+def test_delete_after_a_failed_create_succeeds_without_calling_ses(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    props = with_props("delete", MailType="PROMOTIONAL")
+    response = run(index, ses, response_receiver, "delete", ResourceProperties=props)
+    assert response["Status"] == "SUCCESS"
+    assert ses.regions == []
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+def test_conflict_on_put_reports_the_state_read_afterwards(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.error("put_account_details", "ConflictException", 409, "already under review")
+    ses.get_account("pending")
+    response = run(index, ses, response_receiver)
+    assert (response["Status"], response["Data"]["SandboxStatus"]) == ("SUCCESS", "PENDING_REVIEW")
+
+
+def test_throttling_is_retried_until_it_succeeds(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.error("get_account", "TooManyRequestsException", 429)
+    ses.error("get_account", "TooManyRequestsException", 429)
+    ses.get_account("production")
+    assert run(index, ses, response_receiver)["Status"] == "SUCCESS"
+
+
+def test_fails_before_the_deadline_when_throttling_never_ends(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    ses = Ses()  # without the fixture: most of the queued errors are never used
+    for _ in range(40):
+        ses.error("get_account", "TooManyRequestsException", 429)
+    started = time.monotonic()
+    with ses.stubber:
+        response = run(index, ses, response_receiver, timeout=4.0)
+    assert time.monotonic() - started < 4.0
+    assert response["Status"] == "FAILED"
+    assert "TooManyRequestsException" in response["Reason"]
+    assert "deploy again later" in response["Reason"]
+
+
+def test_fails_on_bad_request_naming_the_props_without_quoting_secrets(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver, logs: Any
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.error(
+        "put_account_details", "BadRequestException", 400,
+        "Invalid WebsiteURL https://private-site.example.com/landing",
+    )
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "FAILED"
+    assert "ses:PutAccountDetails in eu-west-1 failed with BadRequestException" in (
+        response["Reason"]
+    )
+    assert "check mail_type, website_url" in response["Reason"]
+    assert "<redacted>" in response["Reason"]
+    for secret in SECRETS:
+        assert secret not in response["Reason"]
+        assert secret not in logs.text
+
+
+def test_fails_on_access_denied_saying_what_to_check(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.error("get_account", "AccessDeniedException", 403, "not authorized")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "FAILED"
+    assert "AccessDeniedException" in response["Reason"]
+    assert "service control policy or permissions boundary" in response["Reason"]
+
+
+def test_fails_on_repeated_server_errors_after_bounded_retries(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    for _ in range(3):
+        ses.error("get_account", "InternalFailure", 500, "internal error")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "FAILED"
+    assert "InternalFailure" in response["Reason"]
+
+
+def test_fails_on_properties_ses_would_refuse_without_calling_ses(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    props = with_props("create", MailType="PROMOTIONAL")
+    response = run(index, ses, response_receiver, ResourceProperties=props)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"].startswith("MailType 'PROMOTIONAL' is not one of")
+    assert ses.regions == []
+
+
+def test_fails_on_an_unknown_request_type(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    response = run(index, ses, response_receiver, RequestType="Rollback")
+    assert response["Status"] == "FAILED"
+    assert "Unknown RequestType 'Rollback'" in response["Reason"]
+
+
+def test_fails_readably_on_an_unexpected_error(
+    index: ModuleType, response_receiver: ResponseReceiver, logs: Any
+) -> None:
+    def broken_factory(region: str) -> Any:
+        raise RuntimeError("boom near https://private-site.example.com/landing")
+
+    index.run(load_event("create", response_receiver.url), Context(), broken_factory)
+    response = response_receiver.only_response()
+    assert response["Status"] == "FAILED"
+    assert response["Reason"].startswith("Internal error RuntimeError: boom near <redacted>")
+    assert "private-site" not in logs.text
+
+
+# --- the watchdog and the response edge ---------------------------------------------
+
+
+class HangingClient:
+    """Stands for SES never answering GetAccount."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.puts = 0
+
+    def get_account(self) -> dict[str, Any]:
+        self.release.wait(30)
+        return account("sandbox_new")
+
+    def put_account_details(self, **kwargs: Any) -> dict[str, Any]:
+        self.puts += 1
+        return {}
+
+
+def test_watchdog_answers_failed_before_the_timeout_when_ses_hangs(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = HangingClient()
+    started = time.monotonic()
+    outcome = index.run(
+        load_event("create", response_receiver.url), Context(3.0), lambda region: client
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.0
+    response = response_receiver.only_response()
+    assert response["Status"] == "FAILED"
+    assert "watchdog" in response["Reason"]
+    assert outcome.status == "FAILED"
+
+
+def test_no_put_is_made_once_the_watchdog_has_answered(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = HangingClient()
+    index.run(load_event("create", response_receiver.url), Context(3.0), lambda region: client)
+    client.release.set()  # SES answers late: the account is still in the sandbox
+    time.sleep(0.3)
+    assert client.puts == 0
+    assert len(response_receiver.attempts) == 1
+
+
+def test_response_is_sent_with_an_empty_content_type_and_within_4096_bytes(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("production")
+    run(index, ses, response_receiver)
+    (put,) = response_receiver.accepted
+    assert put.headers.get("Content-Type") == ""
+    assert len(put.body) <= 4096
+    assert put.path.endswith("X-Amz-Signature=0123456789abcdefSECRETSIGNATURE")
+
+
+def test_response_put_is_retried_after_failures(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    response_receiver.fail_first = 2
+    ses.get_account("production")
+    run(index, ses, response_receiver)
+    assert len(response_receiver.attempts) == 3
+    assert len(response_receiver.accepted) == 1
+
+
+def test_response_put_gives_up_after_bounded_attempts(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    response_receiver.fail_first = 1000
+    ses.get_account("production")
+    index.run(load_event("create", response_receiver.url), Context(), ses.factory)
+    assert len(response_receiver.attempts) == index.RESPONSE_ATTEMPTS
+    assert response_receiver.accepted == []
+
+
+def test_logs_never_contain_the_response_url_or_sensitive_details(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver, logs: Any
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.put(expected_put())
+    ses.get_account("pending")
+    run(index, ses, response_receiver)
+    assert "Requested production access in eu-west-1" in logs.text
+    for secret in (*SECRETS, response_receiver.url):
+        assert secret not in logs.text
