@@ -1,0 +1,83 @@
+"""The README cannot drift from the code: its examples run, its tables match the construct."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import ROOT
+
+from ses_production_access import SesProductionAccess
+from ses_production_access._construct import ATTRIBUTES
+
+README = (ROOT / "README.md").read_text()
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+
+
+def table_rows(heading: str) -> list[list[str]]:
+    """The rows of the first table under a '## heading', as lists of cell texts."""
+    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def test_readme_usage_is_the_example_app() -> None:
+    assert PYTHON_BLOCKS[0] == (ROOT / "app.py").read_text()
+
+
+@pytest.mark.parametrize("number", range(len(PYTHON_BLOCKS)))
+def test_readme_example_synthesizes(number: int, tmp_path: Path) -> None:
+    # A process of its own: CDK_OUTDIR is read by the jsii process when the app starts.
+    script = tmp_path / "example.py"
+    script.write_text(PYTHON_BLOCKS[number])
+    env = {**os.environ, "CDK_OUTDIR": str(tmp_path / "cdk.out")}
+    run = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+        check=False, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert list((tmp_path / "cdk.out").glob("*.template.json"))
+
+
+def test_readme_attribute_table_matches_the_construct() -> None:
+    rows = table_rows("Attributes and outputs")
+    documented = {row[0].strip("`"): row[1].strip("`") for row in rows}
+    attributes = {
+        name: re.search(r'get_att_string\("(\w+)"\)', inspect.getsource(member.fget)).group(1)
+        for name, member in inspect.getmembers(SesProductionAccess)
+        if isinstance(member, property) and "@attribute" in (member.__doc__ or "")
+    }
+    assert documented == attributes
+    assert set(documented.values()) == set(ATTRIBUTES)
+
+
+def test_readme_props_table_lists_every_prop() -> None:
+    documented = [row[0].strip("`") for row in table_rows("Props")]
+    parameters = inspect.signature(SesProductionAccess.__init__).parameters.values()
+    props = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert documented == props
+
+
+def test_every_prop_is_documented_with_its_default_in_the_docstring() -> None:
+    doc = SesProductionAccess.__init__.__doc__ or ""
+    parameters = inspect.signature(SesProductionAccess.__init__).parameters.values()
+    for parameter in parameters:
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        entry = re.search(rf":param {parameter.name}:(.*?)(?=:param |\Z)", doc, re.DOTALL)
+        assert entry, parameter.name
+        if parameter.default is not inspect.Parameter.empty and parameter.name != (
+            "acknowledge_sending_policy"
+        ):
+            assert "Default:" in entry.group(1), parameter.name
+
+
+def test_readme_names_the_commands_that_ci_runs() -> None:
+    assert "make synth" in README
+    assert "make test" in README
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
