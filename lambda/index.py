@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 logger = logging.getLogger("ses_production_access")
 logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
@@ -103,6 +105,7 @@ REREAD_DELAY_SECONDS = 1.0
 RESPONSE_ATTEMPTS = 4
 RESPONSE_TIMEOUT_SECONDS = 5.0
 RESPONSE_BACKOFF_SECONDS = 0.5
+RESPONSE_FINAL_MARGIN_SECONDS = 0.5
 
 # --------------------------------------------------------------------------------------
 # 2. Pure decision logic
@@ -468,6 +471,7 @@ _ERROR_ADVICE = {
 
 
 def _error_code(error: Exception) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of a ClientError; the class name for other errors."""
     response = getattr(error, "response", None) or {}
     err = response.get("Error") or {}
     status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
@@ -524,12 +528,13 @@ class SesAccount:
             self.calls.append(operation)
             try:
                 return call()
-            except Exception as error:  # botocore raises ClientError and BotoCoreError
+            except (ClientError, BotoCoreError) as error:
                 code, message, status = _error_code(error)
                 if code == "ConflictException" and operation == "PutAccountDetails":
                     raise ConflictError(message) from error
                 throttled = code in _THROTTLING_CODES or status == 429
-                transient = status >= 500 or not hasattr(error, "response")
+                # No HTTP answer at all (connection refused or dropped, read timeout).
+                transient = status >= 500 or isinstance(error, BotoCoreError)
                 if throttled or (transient and attempt < SES_SERVER_ERROR_ATTEMPTS):
                     delay = min(
                         SES_BACKOFF_MAX_SECONDS, SES_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
@@ -565,7 +570,7 @@ class SesAccount:
 def make_ses_client(region: str) -> SesClient:
     """A boto3 SESv2 client whose own retries are off (SesAccount retries within the
     deadline). AWS_ENDPOINT_URL_SESV2 is honoured by boto3 itself."""
-    import boto3  # imported here so the pure logic and the tests load without it
+    import boto3  # only Create and Update pay for importing boto3
     from botocore.config import Config
 
     client: SesClient = boto3.client(
@@ -588,34 +593,40 @@ def make_ses_client(region: str) -> SesClient:
 def send_response(
     url: str,
     body: bytes,
+    give_up_at: float | None = None,
     attempts: int = RESPONSE_ATTEMPTS,
-    timeout: float = RESPONSE_TIMEOUT_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> bool:
-    """PUT the response to the pre-signed URL; a bounded number of tries, then give up.
+    """PUT the response to the pre-signed URL: at most `attempts` tries, none started
+    after `give_up_at` (time.monotonic()), then give up.
 
     The URL is a secret (anyone holding it can answer for the stack): it is never logged.
     """
     for attempt in range(1, attempts + 1):
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="PUT",
-            # S3 signed the URL without a content type; urllib would add one otherwise.
-            headers={"Content-Type": "", "Content-Length": str(len(body))},
-        )
+        timeout = RESPONSE_TIMEOUT_SECONDS
+        if give_up_at is not None:
+            timeout = min(timeout, give_up_at - time.monotonic())
+            if timeout <= 0:
+                break
         try:
+            request = urllib.request.Request(
+                url,
+                data=body,
+                method="PUT",
+                # S3 signed the URL without a content type; urllib would add one otherwise.
+                headers={"Content-Type": "", "Content-Length": str(len(body))},
+            )
             with urllib.request.urlopen(request, timeout=timeout) as answer:
                 logger.info("Response accepted with HTTP %s", answer.status)
                 return True
         except urllib.error.HTTPError as error:
             problem = f"HTTP {error.code}"
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, ValueError) as error:
             problem = type(getattr(error, "reason", error)).__name__
         logger.warning("Response PUT attempt %d of %d failed: %s", attempt, attempts, problem)
         if attempt < attempts:
             sleep(RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1))
-    logger.error("Giving up on the response PUT after %d attempts", attempts)
+    logger.error("Giving up on the response PUT after %d attempts", attempt)
     return False
 
 
@@ -764,5 +775,10 @@ def run(
             ),
         )
     logger.info("Answering %s", outcome.status)
-    send_response(str(event.get("ResponseURL", "")), build_response_body(event, outcome))
+    send_response(
+        str(event.get("ResponseURL", "")),
+        build_response_body(event, outcome),
+        # Stop trying just before the Lambda timeout; the runtime would kill us anyway.
+        give_up_at=started + remaining - RESPONSE_FINAL_MARGIN_SECONDS,
+    )
     return outcome
