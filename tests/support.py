@@ -63,6 +63,7 @@ class RecordedPut:
     path: str
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.time)  # epoch seconds
 
     def json(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.body)

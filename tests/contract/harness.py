@@ -1,0 +1,166 @@
+"""A deployment of one synthesized custom resource against the local stand-ins, driven
+with CloudFormation's lifecycle events, and a record of everything that happened."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from support import RecordedPut, ResponseReceiver
+
+from contract.cloud_assembly import Artefact
+from contract.lambda_runner import LambdaRuntime, Run
+from contract.ses_endpoint import SesEndpoint, SesRequest
+
+ACCOUNT = "123456789012"
+# The Region the stack (and so the function) is deployed to.
+STACK_REGION = "eu-west-1"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One lifecycle event delivered to the function, and what followed."""
+
+    event: dict[str, Any]
+    run: Run
+    timeout_seconds: int
+    attempts: list[RecordedPut]  # every response PUT received during the invocation
+    accepted: list[RecordedPut]  # those the receiver accepted
+    ses_requests: list[SesRequest]
+
+    @property
+    def request_type(self) -> str:
+        return str(self.event["RequestType"])
+
+    @property
+    def output(self) -> str:
+        return self.run.output
+
+    def response(self) -> dict[str, Any]:
+        """The one response CloudFormation accepted for this event."""
+        assert len(self.accepted) == 1, (
+            f"{self.request_type}: expected one accepted response, got {len(self.accepted)} "
+            f"(of {len(self.attempts)} attempts); output:\n{self.output}"
+        )
+        return self.accepted[0].json()
+
+    def seconds_to_response(self) -> float:
+        """From the start of the invocation to the accepted response's arrival."""
+        started = self.run.invoke_started
+        assert started is not None, f"the invocation never started:\n{self.output}"
+        return self.accepted[0].received_at - started
+
+    def ses_calls(self, operation: str) -> list[SesRequest]:
+        return [r for r in self.ses_requests if r.operation == operation]
+
+    def secrets(self) -> list[str]:
+        """Values that must never be printed: the pre-signed URL (and its signature) and
+        the properties the SES API marks sensitive."""
+        url = str(self.event["ResponseURL"])
+        values: list[Any] = [url, url.split("://", 1)[-1].split("/", 1)[-1], url.split("?")[-1]]
+        for key in ("ResourceProperties", "OldResourceProperties"):
+            props = self.event.get(key) or {}
+            values += [props.get("WebsiteURL"), props.get("UseCaseDescription")]
+            values += list(props.get("AdditionalContactEmailAddresses") or [])
+        return [str(v) for v in values if v]
+
+
+class Deployment:
+    """The custom resource of one artefact, with its own SES endpoint and response
+    receiver, sent Create, Update and Delete events as CloudFormation sends them."""
+
+    def __init__(
+        self,
+        artefact: Artefact,
+        runtime: LambdaRuntime,
+        ses: SesEndpoint,
+        receiver: ResponseReceiver,
+    ) -> None:
+        self.artefact = artefact
+        self.runtime = runtime
+        self.ses = ses
+        self.receiver = receiver
+        self.stack_id = (
+            f"arn:aws:cloudformation:{STACK_REGION}:{ACCOUNT}:stack/"
+            f"{artefact.stack_name}/{uuid.uuid4()}"
+        )
+        self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT)
+        self.physical_id: str | None = None
+        self.invocations: list[Invocation] = []
+
+    @property
+    def ses_region(self) -> str:
+        """The Region whose SES account the resource manages."""
+        return str(self.properties["Region"])
+
+    def event(self, request_type: str, **fields: Any) -> dict[str, Any]:
+        event: dict[str, Any] = {
+            "RequestType": request_type,
+            "ServiceToken": self.properties["ServiceToken"],
+            "ResponseURL": self.receiver.url,
+            "StackId": self.stack_id,
+            "RequestId": str(uuid.uuid4()),
+            "LogicalResourceId": self.artefact.resource_id,
+            "ResourceType": self.artefact.resource_type,
+            "ResourceProperties": copy.deepcopy(self.properties),
+        }
+        event.update(fields)
+        return event
+
+    def create(self) -> Invocation:
+        return self.send(self.event("Create"))
+
+    def update(self, **changes: Any) -> Invocation:
+        """An Update whose new properties differ from the current ones by `changes`."""
+        old = copy.deepcopy(self.properties)
+        self.properties.update(changes)
+        assert self.physical_id, "update before any answer"
+        return self.send(
+            self.event("Update", OldResourceProperties=old, PhysicalResourceId=self.physical_id)
+        )
+
+    def delete(self, physical_id: str | None = None) -> Invocation:
+        physical_id = physical_id or self.physical_id
+        assert physical_id, "delete before any answer"
+        return self.send(self.event("Delete", PhysicalResourceId=physical_id))
+
+    def send(self, event: dict[str, Any]) -> Invocation:
+        attempts_before = len(self.receiver.attempts)
+        accepted_before = len(self.receiver.accepted)
+        requests_before = len(self.ses.requests)
+        run = self.runtime.invoke(self.artefact, event, STACK_REGION, self.ses.url)
+        invocation = Invocation(
+            event=event,
+            run=run,
+            timeout_seconds=self.artefact.timeout_seconds,
+            attempts=list(self.receiver.attempts[attempts_before:]),
+            accepted=list(self.receiver.accepted[accepted_before:]),
+            ses_requests=list(self.ses.requests[requests_before:]),
+        )
+        assert not self.ses.internal_errors, f"SES stand-in bug: {self.ses.internal_errors}"
+        self.invocations.append(invocation)
+        if invocation.accepted:
+            self.physical_id = invocation.accepted[-1].json()["PhysicalResourceId"]
+        return invocation
+
+    def last(self, request_type: str | None = None) -> Invocation:
+        matching = [i for i in self.invocations if request_type in (None, i.request_type)]
+        assert matching, f"no {request_type} invocation"
+        return matching[-1]
+
+
+class Lab:
+    """Makes deployments of the session's artefacts against fresh stand-ins."""
+
+    def __init__(self, artefacts: dict[str, Artefact], runtime: LambdaRuntime) -> None:
+        self.artefacts = artefacts
+        self.runtime = runtime
+
+    @contextmanager
+    def deploy(self, artefact: str, fail_puts: int = 0) -> Iterator[Deployment]:
+        with SesEndpoint() as ses, ResponseReceiver(fail_first=fail_puts) as receiver:
+            yield Deployment(self.artefacts[artefact], self.runtime, ses, receiver)

@@ -1,0 +1,286 @@
+"""The deploy-time scenarios, each run once per session and shared by the tests that
+check it (the protocol and log tests check every scenario).
+
+A scenario deploys one artefact against fresh stand-ins, sets the account's state and
+the faults, sends lifecycle events, and returns the Deployment with its record.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import threading
+from collections.abc import Callable, Iterable
+
+from contract import ses_endpoint as ses
+from contract.harness import Deployment, Lab
+
+EXAMPLE = "example"  # app.py: default timeout (2 minutes), the stack's Region
+INSTALLED = "installed"  # installed package: 10 s timeout, us-east-1, fail_on_denied
+
+Scenario = Callable[[Lab], Deployment]
+SCENARIOS: dict[str, Scenario] = {}
+# Those that wait on purpose (backoff, watchdog): started first so that they overlap.
+SLOW = (
+    "ses_hangs",
+    "throttled_forever",
+    "response_put_always_fails",
+    "throttled_then_succeeds",
+    "response_put_fails_twice",
+    "server_error",
+    "dropped_connection_then_succeeds",
+    "slow_answer",
+)
+MAX_PARALLEL = 4
+
+
+def scenario(name: str) -> Callable[[Scenario], Scenario]:
+    def register(function: Scenario) -> Scenario:
+        assert name not in SCENARIOS, name
+        SCENARIOS[name] = function
+        return function
+
+    return register
+
+
+class ScenarioBook:
+    """Runs each scenario at most once, in a small pool, and hands out the results."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=MAX_PARALLEL, thread_name_prefix="scenario"
+        )
+        self._futures: dict[str, concurrent.futures.Future[Deployment]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, names: Iterable[str]) -> None:
+        wanted = set(names)
+        for name in [n for n in SLOW if n in wanted] + sorted(wanted - set(SLOW)):
+            self._submit(name)
+
+    def _submit(self, name: str) -> concurrent.futures.Future[Deployment]:
+        with self._lock:
+            if name not in self._futures:
+                self._futures[name] = self._pool.submit(SCENARIOS[name], self.lab)
+            return self._futures[name]
+
+    def get(self, name: str) -> Deployment:
+        return self._submit(name).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------------------
+# Lifecycle
+# --------------------------------------------------------------------------------------
+
+
+@scenario("create_on_fresh_sandbox")
+def _create_on_fresh_sandbox(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+    return deployment
+
+
+@scenario("installed_create_on_fresh_sandbox")
+def _installed_create_on_fresh_sandbox(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        deployment.create()
+    return deployment
+
+
+@scenario("create_in_production")
+def _create_in_production(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.account(deployment.ses_region).grant()
+        deployment.create()
+    return deployment
+
+
+@scenario("create_with_review_pending")
+def _create_with_review_pending(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.account(deployment.ses_region).review("PENDING")
+        deployment.create()
+    return deployment
+
+
+@scenario("create_with_review_denied")
+def _create_with_review_denied(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.account(deployment.ses_region).review("DENIED")
+        deployment.create()
+    return deployment
+
+
+@scenario("installed_create_with_review_denied")
+def _installed_create_with_review_denied(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        deployment.ses.account(deployment.ses_region).review("DENIED")
+        deployment.create()
+    return deployment
+
+
+@scenario("create_with_review_failed")
+def _create_with_review_failed(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.account(deployment.ses_region).review("FAILED")
+        deployment.create()
+    return deployment
+
+
+@scenario("update_with_changed_details_and_no_open_review")
+def _update_with_changed_details_and_no_open_review(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+        # AWS reports that it never received the first request: no review is open.
+        deployment.ses.account(deployment.ses_region).review_status = "FAILED"
+        deployment.update(MailType="MARKETING", SynthesizedAt="2030-01-02T03:04:05+00:00")
+    return deployment
+
+
+@scenario("update_with_review_pending")
+def _update_with_review_pending(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+        deployment.update(MailType="MARKETING", SynthesizedAt="2030-01-02T03:04:05+00:00")
+    return deployment
+
+
+@scenario("delete")
+def _delete(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+        deployment.delete()
+    return deployment
+
+
+@scenario("delete_after_failed_create")
+def _delete_after_failed_create(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.always("GetAccount", ses.access_denied("GetAccount"))
+        deployment.create()
+        deployment.delete()
+    return deployment
+
+
+@scenario("repeated_create")
+def _repeated_create(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        event = deployment.event("Create")
+        deployment.send(event)
+        deployment.send(event)  # CloudFormation (or Lambda's async retry) sends it again
+    return deployment
+
+
+# --------------------------------------------------------------------------------------
+# Faults
+# --------------------------------------------------------------------------------------
+
+
+@scenario("throttled_then_succeeds")
+def _throttled_then_succeeds(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.script("GetAccount", ses.throttled(), ses.throttled(), ses.throttled())
+        deployment.create()
+    return deployment
+
+
+@scenario("throttled_forever")
+def _throttled_forever(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        deployment.ses.always("GetAccount", ses.throttled())
+        deployment.create()
+    return deployment
+
+
+def _race_open_review(account: ses.RegionAccount) -> None:
+    account.review("PENDING")
+    account.case_id = "177999999999999"
+
+
+@scenario("conflict_on_put")
+def _conflict_on_put(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        # Between the handler's GetAccount and its Put, someone opens a review (the
+        # console, another stack): SES answers the Put with 409.
+        deployment.ses.script("PutAccountDetails", ses.racing(_race_open_review))
+        deployment.create()
+    return deployment
+
+
+@scenario("bad_request")
+def _bad_request(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        props = deployment.properties
+        # The worst case: the service echoes the sensitive values it refuses.
+        message = (
+            f"WebsiteURL {props['WebsiteURL']} could not be verified; contact "
+            f"{props['AdditionalContactEmailAddresses'][0]} bounced."
+        )
+        deployment.ses.script("PutAccountDetails", ses.bad_request(message))
+        deployment.create()
+    return deployment
+
+
+@scenario("access_denied")
+def _access_denied(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.always("GetAccount", ses.access_denied("GetAccount"))
+        deployment.create()
+    return deployment
+
+
+@scenario("server_error")
+def _server_error(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.always("GetAccount", ses.server_error())
+        deployment.create()
+    return deployment
+
+
+@scenario("oversized_error_message")
+def _oversized_error_message(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.script("PutAccountDetails", ses.bad_request("Invalid request. " * 400))
+        deployment.create()
+    return deployment
+
+
+@scenario("ses_hangs")
+def _ses_hangs(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        deployment.ses.always("GetAccount", ses.hung())
+        deployment.create()
+    return deployment
+
+
+@scenario("dropped_connection_then_succeeds")
+def _dropped_connection_then_succeeds(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.ses.script("GetAccount", ses.dropped())
+        deployment.create()
+    return deployment
+
+
+@scenario("slow_answer")
+def _slow_answer(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        deployment.ses.script("GetAccount", ses.slow(1.0))
+        deployment.create()
+    return deployment
+
+
+@scenario("response_put_fails_twice")
+def _response_put_fails_twice(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE, fail_puts=2) as deployment:
+        deployment.create()
+    return deployment
+
+
+@scenario("response_put_always_fails")
+def _response_put_always_fails(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE, fail_puts=1_000_000) as deployment:
+        deployment.create()
+    return deployment
