@@ -47,6 +47,12 @@ def load_event(
     return copy.deepcopy(event)
 
 
+def expected_put() -> dict[str, Any]:
+    """The PutAccountDetails request that the create event's properties must produce."""
+    params: dict[str, Any] = json.loads((EVENTS / "put_account_details.json").read_text())
+    return params
+
+
 @dataclass
 class Context:
     """A Lambda context whose remaining time counts down from timeout_seconds."""

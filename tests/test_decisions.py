@@ -8,7 +8,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from support import load_event
+from support import expected_put, load_event
 
 ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
 
@@ -90,14 +90,7 @@ def test_fail_on_denied_does_not_fail_other_states(index: ModuleType) -> None:
 
 
 def test_put_params_carry_the_details_and_ask_for_production(index: ModuleType) -> None:
-    assert desired(index).put_account_details_params() == {
-        "MailType": "TRANSACTIONAL",
-        "WebsiteURL": "https://private-site.example.com/landing",
-        "ContactLanguage": "EN",
-        "UseCaseDescription": "Secret use case: password resets for customers of private-site.",
-        "AdditionalContactEmailAddresses": ["alice.private@example.com", "ops.private@example.org"],
-        "ProductionAccessEnabled": True,
-    }
+    assert desired(index).put_account_details_params() == expected_put()
 
 
 def test_put_params_leave_out_unset_optional_details(index: ModuleType) -> None:

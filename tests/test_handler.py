@@ -15,7 +15,7 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.stub import Stubber
-from support import Context, ResponseReceiver, load_event
+from support import Context, ResponseReceiver, expected_put, load_event
 
 ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
 PHYSICAL_ID = "ses-production-access-123456789012-eu-west-1"
@@ -75,17 +75,6 @@ def ses() -> Iterator[Ses]:
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG)
     return caplog
-
-
-def expected_put() -> dict[str, Any]:
-    return {
-        "MailType": "TRANSACTIONAL",
-        "WebsiteURL": "https://private-site.example.com/landing",
-        "ContactLanguage": "EN",
-        "UseCaseDescription": "Secret use case: password resets for customers of private-site.",
-        "AdditionalContactEmailAddresses": ["alice.private@example.com", "ops.private@example.org"],
-        "ProductionAccessEnabled": True,
-    }
 
 
 def run(
