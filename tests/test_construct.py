@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
-from ses_production_access import ContactLanguage, MailType, SesProductionAccess
+from ses_production_access import ContactLanguage, MailType, SesProductionAccess, _limits
 from ses_production_access._construct import ATTRIBUTES
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
@@ -45,6 +47,16 @@ def test_deploys_one_python_function_with_the_latest_runtime() -> None:
     template.has_resource_properties(
         "AWS::Lambda::Function", {"Runtime": "python3.14", "Handler": "index.handler"}
     )
+
+
+def test_runtime_is_the_latest_python_that_aws_cdk_lib_offers() -> None:
+    versions = [
+        tuple(int(part) for part in name.split("_")[1:])
+        for name in dir(lambda_.Runtime)
+        if re.fullmatch(r"PYTHON_3_\d+", name)
+    ]
+    latest = "python" + ".".join(str(part) for part in max(versions))
+    assert _limits.HANDLER_RUNTIME.name == latest
 
 
 def test_the_function_is_the_service_token_of_a_custom_resource_with_a_service_timeout() -> None:
