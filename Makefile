@@ -32,3 +32,7 @@ lint: setup
 
 test: lint
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m pytest
+
+.PHONY: bench
+bench: setup
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) benchmarks/run.py
