@@ -110,8 +110,8 @@ class ResponseReceiver:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{RESPONSE_PATH}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}{RESPONSE_PATH}"
 
     def __enter__(self) -> ResponseReceiver:
         self._thread.start()

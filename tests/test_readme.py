@@ -47,11 +47,13 @@ def test_readme_example_synthesizes(number: int, tmp_path: Path) -> None:
 def test_readme_attribute_table_matches_the_construct() -> None:
     rows = table_rows("Attributes and outputs")
     documented = {row[0].strip("`"): row[1].strip("`") for row in rows}
-    attributes = {
-        name: re.search(r'get_att_string\("(\w+)"\)', inspect.getsource(member.fget)).group(1)
-        for name, member in inspect.getmembers(SesProductionAccess)
-        if isinstance(member, property) and "@attribute" in (member.__doc__ or "")
-    }
+    attributes = {}
+    for name, member in inspect.getmembers(SesProductionAccess):
+        if isinstance(member, property) and "@attribute" in (member.__doc__ or ""):
+            assert member.fget is not None
+            key = re.search(r'get_att_string\("(\w+)"\)', inspect.getsource(member.fget))
+            assert key, name
+            attributes[name] = key.group(1)
     assert documented == attributes
     assert set(documented.values()) == set(ATTRIBUTES)
 

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-# The helpers are imported by name from this folder, whatever pytest's import mode.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ecosystem_support import Synthesis, synthesize_example_app
+from ecosystem.ecosystem_support import Synthesis, synthesize_example_app
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ecosystem_support import EXAMPLE_STACK, ROOT
+
+from ecosystem.ecosystem_support import EXAMPLE_STACK, ROOT
 
 CLI = "aws-cdk"
 

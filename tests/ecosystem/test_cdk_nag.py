@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
-from ecosystem_support import EXAMPLE_STACK, Synthesis
+
+from ecosystem.ecosystem_support import EXAMPLE_STACK, Synthesis
 
 # The one finding the construct may acknowledge: ses:GetAccount and ses:PutAccountDetails
 # are account-level actions with no resource type, so IAM only accepts Resource "*".

@@ -6,7 +6,8 @@ import json
 
 import pytest
 from cfnlint.api import lint_all
-from ecosystem_support import Synthesis
+
+from ecosystem.ecosystem_support import Synthesis
 
 # Findings allowed in the template, each with the reason it stays. Errors never are.
 EXPLAINED = {

@@ -15,7 +15,8 @@ from typing import Any
 
 import aws_cdk
 import pytest
-from ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
+
+from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
 
 PACKAGE = "ses_production_access"
 HANDLER = ROOT / "lambda" / "index.py"
