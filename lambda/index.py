@@ -36,7 +36,8 @@ from typing import Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 
 logger = logging.getLogger("ses_production_access")
-logger.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# Our own level: Lambda's root logger may be at WARNING, and every line here is safe to log.
+logger.setLevel(logging.INFO)
 
 # --------------------------------------------------------------------------------------
 # 1. Limits and names
