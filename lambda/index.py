@@ -19,6 +19,7 @@ imports) so that it can ship as a file asset or inline in the template. Its sect
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -265,7 +267,9 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     if sent:
         return sent
     props = event.get("ResourceProperties") or {}
-    region = str(props.get(PROP_REGION) or default_region or "unknown-region")
+    region = str(props.get(PROP_REGION) or default_region or "")
+    if not _REGION_PATTERN.match(region):
+        region = "unknown-region"
     return physical_resource_id(str(event.get("StackId", "")), region)
 
 
@@ -304,7 +308,7 @@ def parse_properties(props: Mapping[str, Any], default_region: str | None) -> De
         )
 
     website_url = _optional_string(props, PROP_WEBSITE_URL) or ""
-    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", website_url, re.IGNORECASE):
+    if not re.fullmatch(r"https?://[^\s/?#]+\S*", website_url, re.IGNORECASE):
         raise PropertyError(
             "WebsiteURL is not an absolute http(s) URL: set website_url to one such as "
             "'https://example.com'."
@@ -393,25 +397,43 @@ def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
         for name in (PROP_WEBSITE_URL, PROP_USE_CASE_DESCRIPTION):
             if isinstance(props.get(name), str):
                 values.append(props[name])
+        url = props.get(PROP_WEBSITE_URL)
+        host = urllib.parse.urlsplit(url).hostname if isinstance(url, str) else None
+        if host and "." in host:
+            values.append(host)
         contacts = props.get(PROP_CONTACTS)
         if isinstance(contacts, list):
             values.extend(c for c in contacts if isinstance(c, str))
     return tuple(v for v in values if v)
 
 
+_URL_LIKE = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
+_ADDRESS_LIKE = re.compile(r"[^\s'\"<>(),;:]+@[^\s'\"<>(),;:]+")
+
+
 def redact(text: str, secrets: Sequence[str]) -> str:
-    """Remove sensitive values that a service message may echo back."""
+    """Remove sensitive values that a service message may echo back: the known ones in
+    any letter case, and anything shaped like a URL or an email address."""
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret:
-            text = text.replace(secret, "<redacted>")
-    return text
+            text = re.sub(re.escape(secret), "<redacted>", text, flags=re.IGNORECASE)
+    text = _URL_LIKE.sub("<redacted>", text)
+    return _ADDRESS_LIKE.sub("<redacted>", text)
+
+
+TRUNCATED = " [truncated]"
+
+
+def _utf8_prefix(text: str, max_bytes: int) -> str:
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
 
 
 def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
-    """The response document, at most RESPONSE_BODY_MAX_BYTES (the reason is shortened)."""
+    """The response document, at most RESPONSE_BODY_MAX_BYTES: the reason is shortened
+    first, then Data is dropped (a FAILED answer needs none)."""
     body: dict[str, Any] = {
         "Status": outcome.status,
-        "PhysicalResourceId": outcome.physical_resource_id[:1024],
+        "PhysicalResourceId": _utf8_prefix(outcome.physical_resource_id, 1024),
         "StackId": event.get("StackId", ""),
         "RequestId": event.get("RequestId", ""),
         "LogicalResourceId": event.get("LogicalResourceId", ""),
@@ -424,10 +446,14 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
     if reason:
         body["Reason"] = reason
     encoded = json.dumps(body).encode("utf-8")
-    while len(encoded) > RESPONSE_BODY_MAX_BYTES and body.get("Reason"):
+    if len(encoded) > RESPONSE_BODY_MAX_BYTES and body.get("Reason"):
+        # JSON escapes every non-ASCII character, so each character cut saves >= 1 byte.
         excess = len(encoded) - RESPONSE_BODY_MAX_BYTES
-        keep = max(0, len(body["Reason"]) - excess - len(" [truncated]") - 8)
-        body["Reason"] = body["Reason"][:keep] + " [truncated]"
+        keep = max(0, len(body["Reason"]) - excess - len(TRUNCATED))
+        body["Reason"] = body["Reason"][:keep] + TRUNCATED
+        encoded = json.dumps(body).encode("utf-8")
+    if len(encoded) > RESPONSE_BODY_MAX_BYTES and outcome.status == "FAILED" and body["Data"]:
+        body["Data"] = {}
         encoded = json.dumps(body).encode("utf-8")
     return encoded
 
@@ -447,6 +473,32 @@ class ConflictError(Exception):
 
 class Cancelled(Exception):
     """The watchdog has already answered; no further change may be made."""
+
+
+class Gate:
+    """Every SES call passes through it; once the watchdog closes it, none starts. The
+    lock makes "not closed, so start" and "close, then see what started" exclusive."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+        self.started: list[str] = []
+
+    def enter(self, operation: str) -> None:
+        with self._lock:
+            if self._closed:
+                raise Cancelled(operation)
+            self.started.append(operation)
+
+    def close(self) -> tuple[str, ...]:
+        """Close the gate and return the operations that were started before."""
+        with self._lock:
+            self._closed = True
+            return tuple(self.started)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
 
 class SesClient(Protocol):
@@ -494,7 +546,7 @@ class SesAccount:
         secrets: Sequence[str] = (),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        cancelled: threading.Event | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self._client = client
         self._region = region
@@ -502,8 +554,7 @@ class SesAccount:
         self._secrets = tuple(secrets)
         self._clock = clock
         self._sleep = sleep
-        self._cancelled = cancelled or threading.Event()
-        self.calls: list[str] = []
+        self._gate = gate or Gate()
 
     def get_account(self) -> AccountState:
         response = self._call("GetAccount", self._client.get_account)
@@ -515,7 +566,7 @@ class SesAccount:
 
     def pause(self, seconds: float) -> bool:
         """Wait if the deadline allows it; False when it does not."""
-        if self._cancelled.is_set() or self._clock() + seconds >= self._deadline:
+        if self._gate.closed or self._clock() + seconds >= self._deadline:
             return False
         self._sleep(seconds)
         return True
@@ -523,10 +574,8 @@ class SesAccount:
     def _call(self, operation: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         attempt = 0
         while True:
-            if self._cancelled.is_set():
-                raise Cancelled(operation)
+            self._gate.enter(operation)
             attempt += 1
-            self.calls.append(operation)
             try:
                 return call()
             except (ClientError, BotoCoreError) as error:
@@ -547,9 +596,11 @@ class SesAccount:
                         )
                         self._sleep(delay)
                         continue
-                raise SesError(self._reason(operation, code, message, attempt)) from error
+                raise SesError(self._reason(operation, code, message, status, attempt)) from error
 
-    def _reason(self, operation: str, code: str, message: str, attempts: int) -> str:
+    def _reason(
+        self, operation: str, code: str, message: str, status: int, attempts: int
+    ) -> str:
         if code in _THROTTLING_CODES:
             advice = (
                 f"SES kept throttling the account after {attempts} attempts within the "
@@ -557,6 +608,11 @@ class SesAccount:
             )
         elif code in _ERROR_ADVICE:
             advice = _ERROR_ADVICE[code]
+        elif status >= 500:
+            advice = (
+                f"SES answered HTTP {status} to {attempts} attempts: deploy again; if it "
+                "persists, check the AWS Health Dashboard."
+            )
         elif not message:
             advice = (
                 f"SES could not be reached or did not answer after {attempts} attempts: "
@@ -631,17 +687,63 @@ def send_response(
     return False
 
 
+def read_stack_status(stack_id: str, client: Any = None) -> str | None:
+    """The stack's status (to recognise a rollback), or None when it cannot be read."""
+    try:
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            client = boto3.client(
+                "cloudformation",
+                region_name=stack_id.split(":")[3],
+                config=Config(connect_timeout=3, read_timeout=5, retries={"total_max_attempts": 2}),
+            )
+        stacks = client.describe_stacks(StackName=stack_id).get("Stacks") or [{}]
+        status = stacks[0].get("StackStatus")
+        return str(status) if status else None
+    except (ClientError, BotoCoreError, IndexError) as error:
+        logger.warning("Could not read the stack's status: %s", type(error).__name__)
+        return None
+
+
 # --------------------------------------------------------------------------------------
 # 5. The entry point
 # --------------------------------------------------------------------------------------
+
+
+def unknown_attributes() -> dict[str, str]:
+    """Data when SES could not be read: every key present (GetAtt needs it), none guessed."""
+    return dict.fromkeys(DATA_KEYS, ABSENT)
 
 
 def process(
     event: Mapping[str, Any],
     ses_factory: Callable[[Desired], SesAccount],
     default_region: str | None,
+    stack_status: Callable[[str], str | None] | None = None,
 ) -> Outcome:
-    """Run one lifecycle event to an Outcome. Raises only on a bug; the caller reports it."""
+    """Run one lifecycle event to an Outcome. Raises only on a bug; the caller reports it.
+
+    An Update that would fail while its stack is rolling back answers SUCCESS instead: a
+    FAILED rollback leaves the stack in UPDATE_ROLLBACK_FAILED, which only a person can
+    mend, while the state is read again on the next deployment anyway.
+    """
+    outcome = _process(event, ses_factory, default_region)
+    if outcome.status == "FAILED" and event.get("RequestType") == "Update" and stack_status:
+        status = stack_status(str(event.get("StackId", "")))
+        if status is not None and "ROLLBACK_IN_PROGRESS" in status:
+            logger.warning("Stack is in %s: SUCCESS instead of: %s", status, outcome.reason)
+            data = outcome.data or unknown_attributes()
+            return Outcome("SUCCESS", outcome.physical_resource_id, data)
+    return outcome
+
+
+def _process(
+    event: Mapping[str, Any],
+    ses_factory: Callable[[Desired], SesAccount],
+    default_region: str | None,
+) -> Outcome:
     request_type = event.get("RequestType")
     fallback_id = event_physical_id(event, default_region)
 
@@ -690,11 +792,19 @@ def _submit(ses: SesAccount, desired: Desired, before: AccountState) -> AccountS
         # Someone else (another stack, the console) opened a review in between.
         logger.info("A review is already open in %s; reading its state", desired.region)
         return ses.get_account()
-    state = ses.get_account()
-    for _ in range(REREAD_ATTEMPTS):
-        if decide(state) is Action.NOTHING or not ses.pause(REREAD_DELAY_SECONDS):
-            break
+    try:
         state = ses.get_account()
+        for _ in range(REREAD_ATTEMPTS):
+            if decide(state) is Action.NOTHING or not ses.pause(REREAD_DELAY_SECONDS):
+                break
+            state = ses.get_account()
+    except SesError as error:
+        # AWS accepted the request, so a review is open: failing (and rolling back the
+        # user's stack) would be wrong. Report it with what was read before the request.
+        logger.warning("Reading the state after the request failed: %s", error)
+        return dataclasses.replace(
+            before, has_details=True, review_status="PENDING", case_id=None
+        )
     return state
 
 
@@ -712,6 +822,7 @@ def run(
     event: Mapping[str, Any],
     context: Any,
     client_factory: Callable[[str], SesClient] = make_ses_client,
+    stack_status: Callable[[str], str | None] = read_stack_status,
 ) -> Outcome:
     """Answer one event exactly once, before the Lambda timeout, and return the answer."""
     started = time.monotonic()
@@ -724,7 +835,7 @@ def run(
         event.get("RequestType"), event.get("LogicalResourceId"), event.get("RequestId"),
     )
 
-    cancelled = threading.Event()
+    gate = Gate()
     secrets = sensitive_values(event)
 
     def ses_factory(desired: Desired) -> SesAccount:
@@ -733,27 +844,27 @@ def run(
             desired.region,
             deadline,
             secrets=secrets,
-            cancelled=cancelled,
+            gate=gate,
         )
 
     result: list[Outcome] = []
 
     def work() -> None:
         try:
-            result.append(process(event, ses_factory, default_region))
+            result.append(process(event, ses_factory, default_region, stack_status))
         except Cancelled:
             pass
         except Exception as error:  # any bug still gets a readable FAILED
-            # The type and redacted message only: a traceback could quote a secret.
+            # The type only: its message or a traceback could quote a secret.
             logger.error("Unexpected error %s", type(error).__name__)
             result.append(
                 Outcome(
                     "FAILED",
                     event_physical_id(event, default_region),
-                    reason=redact(
-                        f"Internal error {type(error).__name__}: {error}. See the function's "
-                        "log group; deploying again is safe.",
-                        secrets,
+                    reason=(
+                        f"Internal error ({type(error).__name__}) in the SesProductionAccess "
+                        "handler: deploying again is safe (the state is read first); if it "
+                        "persists, report it with the function's log."
                     ),
                 )
             )
@@ -764,15 +875,19 @@ def run(
     if result:
         outcome = result[0]
     else:
-        cancelled.set()
+        started_calls = gate.close()
+        submitted = (
+            "The request for production access had been sent: it is under review."
+            if "PutAccountDetails" in started_calls
+            else "No request for production access was sent."
+        )
         outcome = Outcome(
             "FAILED",
             event_physical_id(event, default_region),
             reason=(
-                f"SES did not answer within {deadline - started:.0f} s; the "
-                "watchdog stopped waiting before the function's timeout. If the request "
-                "for production access was already sent it is under review; deploying "
-                "again reads the state and never submits twice."
+                f"SES did not answer within {deadline - started:.0f} s: the watchdog stopped "
+                f"waiting before the function's timeout. {submitted} Deploying again reads "
+                "the state first and never submits twice."
             ),
         )
     logger.info("Answering %s", outcome.status)

@@ -60,6 +60,13 @@ class SesProductionAccessHandler(Construct):
                             resources=["*"],
                         ),
                         iam.PolicyStatement(
+                            # Only to recognise a rollback, during which an Update must
+                            # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
+                            sid="OwnStackStatus",
+                            actions=["cloudformation:DescribeStacks"],
+                            resources=[Stack.of(self).stack_id],
+                        ),
+                        iam.PolicyStatement(
                             sid="OwnLogGroup",
                             actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                             resources=[self.log_group.log_group_arn],

@@ -85,7 +85,8 @@ def check_website_url(value: object) -> None:
             f"({_limits.WEBSITE_URL_MAX_LENGTH} characters): give a shorter URL."
         )
     parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in value:
+    blank = any(character.isspace() for character in value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or blank:
         raise ValueError(
             f"website_url {_shown(value)} is not an absolute http(s) URL: give the full "
             "address of your website, such as 'https://example.com'."

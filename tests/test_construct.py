@@ -80,7 +80,7 @@ def test_stack_holds_only_log_group_role_function_and_custom_resource() -> None:
     )
 
 
-def test_role_allows_exactly_the_two_ses_actions_and_logging_to_its_own_log_group() -> None:
+def test_role_allows_the_two_ses_actions_its_stacks_status_and_its_own_log_group() -> None:
     stack = make_stack()
     add(stack)
     template = Template.from_stack(stack)
@@ -91,6 +91,7 @@ def test_role_allows_exactly_the_two_ses_actions_and_logging_to_its_own_log_grou
     statements = policy["PolicyDocument"]["Statement"]
     assert [(s["Action"], s["Resource"]) for s in statements] == [
         (["ses:GetAccount", "ses:PutAccountDetails"], "*"),
+        ("cloudformation:DescribeStacks", {"Ref": "AWS::StackId"}),
         (
             ["logs:CreateLogStream", "logs:PutLogEvents"],
             {"Fn::GetAtt": [log_group_id, "Arn"]},

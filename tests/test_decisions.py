@@ -186,3 +186,47 @@ def test_redact_removes_every_sensitive_value(index: ModuleType) -> None:
     for secret in secrets:
         assert secret not in redacted
     assert redacted.count("<redacted>") == 3
+
+
+def test_redact_ignores_letter_case_and_masks_hosts_urls_and_addresses(
+    index: ModuleType,
+) -> None:
+    secrets = index.sensitive_values(load_event("create"))
+    text = (
+        "Domain private-site.example.com, contact ALICE.PRIVATE@EXAMPLE.COM, "
+        "page http://other.example.net/x and someone@else.org rejected"
+    )
+    redacted = index.redact(text, secrets)
+    for fragment in ("private-site", "ALICE", "other.example.net", "someone@else.org"):
+        assert fragment not in redacted
+    assert redacted.endswith("rejected")
+
+
+def test_response_body_stays_within_4096_bytes_whatever_it_carries(index: ModuleType) -> None:
+    outcome = index.Outcome(
+        "FAILED",
+        "é" * 2000,  # over CloudFormation's 1 KB id limit once encoded
+        data={key: "x" * 600 for key in index.DATA_KEYS},
+        reason="r" * 5000,
+    )
+    encoded = index.build_response_body(load_event("create"), outcome)
+    body = json.loads(encoded)
+    assert len(encoded) <= 4096
+    assert len(body["PhysicalResourceId"].encode("utf-8")) <= 1024
+    assert body["Reason"].endswith("[truncated]")
+
+
+def test_physical_id_before_validation_never_carries_an_invalid_region(
+    index: ModuleType,
+) -> None:
+    event = load_event("create")
+    event["ResourceProperties"]["Region"] = "ü" * 2000
+    assert index.event_physical_id(event, None) == (
+        "ses-production-access-123456789012-unknown-region"
+    )
+
+
+@pytest.mark.parametrize("url", ["https://example.com\n", "https://exa\tmple.com"])
+def test_fails_on_a_website_url_with_white_space(index: ModuleType, url: str) -> None:
+    with pytest.raises(index.PropertyError, match=r"^WebsiteURL is not an absolute"):
+        desired(index, WebsiteURL=url)

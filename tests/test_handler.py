@@ -83,10 +83,11 @@ def run(
     receiver: ResponseReceiver,
     name: str = "create",
     timeout: float = 60.0,
+    stack_status: str | None = "UPDATE_IN_PROGRESS",
     **overrides: Any,
 ) -> dict[str, Any]:
     event = load_event(name, receiver.url, **overrides)
-    index.run(event, Context(timeout), client_factory=ses.factory)
+    index.run(event, Context(timeout), ses.factory, lambda stack_id: stack_status)
     return receiver.only_response()
 
 
@@ -297,10 +298,89 @@ def test_fails_on_repeated_server_errors_after_bounded_retries(
     index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
 ) -> None:
     for _ in range(3):
-        ses.error("get_account", "InternalFailure", 500, "internal error")
+        ses.error("get_account", "InternalFailure", 500)
     response = run(index, ses, response_receiver)
     assert response["Status"] == "FAILED"
-    assert "InternalFailure" in response["Reason"]
+    assert "failed with InternalFailure" in response["Reason"]
+    assert "SES answered HTTP 500 to 3 attempts" in response["Reason"]
+
+
+def test_a_failed_read_after_an_accepted_request_reports_the_open_review(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("sandbox_new")
+    ses.put(expected_put())
+    for _ in range(3):
+        ses.error("get_account", "InternalFailure", 500)
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+    assert (response["Data"]["ReviewStatus"], response["Data"]["CaseId"]) == ("PENDING", "NONE")
+    assert response["Data"]["MaxSendRate"] == "1"
+
+
+# --- rollbacks: CloudFormation sends an Update with the previous properties ----------
+
+
+def test_an_update_that_would_fail_during_a_rollback_succeeds_with_the_state(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("denied")
+    props = with_props("update", FailOnDenied="true")
+    response = run(
+        index, ses, response_receiver, "update",
+        stack_status="UPDATE_ROLLBACK_IN_PROGRESS", ResourceProperties=props,
+    )
+    assert (response["Status"], response["PhysicalResourceId"]) == ("SUCCESS", PHYSICAL_ID)
+    assert response["Data"]["SandboxStatus"] == "DENIED"
+
+
+def test_an_update_whose_ses_call_fails_during_a_rollback_succeeds_reporting_none(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.error("get_account", "AccessDeniedException", 403, "not authorized")
+    rolling_back = "UPDATE_ROLLBACK_IN_PROGRESS"
+    response = run(index, ses, response_receiver, "update", stack_status=rolling_back)
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"] == dict.fromkeys(index.DATA_KEYS, "NONE")
+
+
+def test_fails_on_an_update_that_fails_outside_a_rollback(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.get_account("denied")
+    props = with_props("update", FailOnDenied="true")
+    response = run(index, ses, response_receiver, "update", ResourceProperties=props)
+    assert response["Status"] == "FAILED"
+
+
+def test_fails_on_an_update_when_the_stack_status_cannot_be_read(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    ses.error("get_account", "AccessDeniedException", 403, "not authorized")
+    response = run(index, ses, response_receiver, "update", stack_status=None)
+    assert response["Status"] == "FAILED"
+
+
+def test_stack_status_is_read_with_describe_stacks(index: ModuleType) -> None:
+    stack_id = load_event("update")["StackId"]
+    client = botocore.session.get_session().create_client(
+        "cloudformation", region_name="eu-west-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "describe_stacks",
+            {"Stacks": [{
+                "StackName": "SesProductionAccessExample", "StackId": stack_id,
+                "CreationTime": "2026-11-26T05:00:00Z",
+                "StackStatus": "UPDATE_ROLLBACK_IN_PROGRESS",
+            }]},
+            {"StackName": stack_id},
+        )
+        stubber.add_client_error("describe_stacks", "AccessDenied", "denied", 403)
+        assert index.read_stack_status(stack_id, client) == "UPDATE_ROLLBACK_IN_PROGRESS"
+        assert index.read_stack_status(stack_id, client) is None
 
 
 def test_fails_on_properties_ses_would_refuse_without_calling_ses(
@@ -330,7 +410,9 @@ def test_fails_readably_on_an_unexpected_error(
     index.run(load_event("create", response_receiver.url), Context(), broken_factory)
     response = response_receiver.only_response()
     assert response["Status"] == "FAILED"
-    assert response["Reason"].startswith("Internal error RuntimeError: boom near <redacted>")
+    assert response["Reason"].startswith("Internal error (RuntimeError)")
+    assert "deploying again is safe" in response["Reason"]
+    assert "private-site" not in response["Reason"]
     assert "private-site" not in logs.text
 
 
@@ -338,17 +420,21 @@ def test_fails_readably_on_an_unexpected_error(
 
 
 class HangingClient:
-    """Stands for SES never answering GetAccount."""
+    """Stands for SES never answering GetAccount (or, with hang_on="put", the Put)."""
 
-    def __init__(self) -> None:
+    def __init__(self, hang_on: str = "get") -> None:
         self.release = threading.Event()
+        self.hang_on = hang_on
         self.puts = 0
 
     def get_account(self) -> dict[str, Any]:
-        self.release.wait(30)
+        if self.hang_on == "get":
+            self.release.wait(30)
         return account("sandbox_new")
 
     def put_account_details(self, **kwargs: Any) -> dict[str, Any]:
+        if self.hang_on == "put":
+            self.release.wait(30)
         self.puts += 1
         return {}
 
@@ -367,6 +453,26 @@ def test_watchdog_answers_failed_before_the_timeout_when_ses_hangs(
     assert response["Status"] == "FAILED"
     assert "watchdog" in response["Reason"]
     assert outcome.status == "FAILED"
+
+
+def test_watchdog_says_when_the_request_had_been_sent(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = HangingClient(hang_on="put")
+    index.run(load_event("create", response_receiver.url), Context(3.0), lambda region: client)
+    response = response_receiver.only_response()
+    assert response["Status"] == "FAILED"
+    assert "The request for production access had been sent" in response["Reason"]
+
+
+def test_watchdog_says_when_no_request_was_sent(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = HangingClient()
+    index.run(load_event("create", response_receiver.url), Context(3.0), lambda region: client)
+    assert "No request for production access was sent" in (
+        response_receiver.only_response()["Reason"]
+    )
 
 
 def test_no_put_is_made_once_the_watchdog_has_answered(

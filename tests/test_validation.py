@@ -59,7 +59,16 @@ def test_fails_on_a_language_enum_given_as_mail_type() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["example.com", "ftp://example.com", "https://", "/relative/path", "https://exa mple.com", ""],
+    [
+        "example.com",
+        "ftp://example.com",
+        "https://",
+        "/relative/path",
+        "https://exa mple.com",
+        "https://exa\tmple.com",
+        "https://example.com\n",
+        "",
+    ],
 )
 def test_fails_on_a_website_url_that_is_not_absolute_http(url: str) -> None:
     with pytest.raises(ValueError, match=r"^website_url .* not an absolute http\(s\) URL"):
