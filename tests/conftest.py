@@ -23,3 +23,14 @@ def index() -> ModuleType:
 def response_receiver() -> Iterator[ResponseReceiver]:
     with ResponseReceiver() as receiver:
         yield receiver
+
+
+from wheel_install import InstalledWheel, build_and_install  # noqa: E402  (shared by two suites)
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> InstalledWheel:
+    """The repo's wheel installed into a fresh venv outside the repo, once a session: the
+    ecosystem checks audit it, the contract suite synthesizes its installed-package stack
+    with its Python."""
+    return build_and_install(tmp_path_factory.mktemp("installed-wheel"))

@@ -64,6 +64,18 @@ class Artefact:
         return f"{self.stack_name}-{self.function_id}-AbCdEf123456"[:64]
 
 
+@dataclass(frozen=True)
+class Synthesized:
+    """The cloud assemblies of the contract stacks, and what the process that synthesized
+    the installed-package stack reported about the package it imported."""
+
+    artefacts: dict[str, Artefact]
+    installed_report: dict[str, Any]
+    # Each artefact's asset folder as synthesis left it (running the function later writes
+    # __pycache__ into it).
+    asset_files: dict[str, tuple[str, ...]]
+
+
 class _Intrinsics:
     def __init__(self, artefact: Artefact, region: str, account: str) -> None:
         self.artefact = artefact
@@ -113,6 +125,11 @@ def _stringify(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _stringify(v) for k, v in value.items()}
     return value
+
+
+def files_in(folder: Path) -> tuple[str, ...]:
+    """Every file and folder under `folder`, relative to it, sorted."""
+    return tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")))
 
 
 def get_atts_of(template: Mapping[str, Any], logical_id: str) -> frozenset[str]:
@@ -262,7 +279,50 @@ def example_app_command() -> list[str]:
     return [sys.executable, str(ROOT / "app.py")]
 
 
-def installed_app_command() -> list[str]:
-    """A stack built from the installed package: isolated mode, so that neither the
-    source tree nor this folder is on the import path."""
-    return [sys.executable, "-I", str(INSTALLED_APP)]
+# Runs installed_app.py in the interpreter of the venv the wheel is installed in, then
+# reports where the package (and so the handler folder that became the function's asset)
+# came from, and every file or folder of the repo Python opened outside the venv's
+# dependencies and installed_app.py itself.
+_INSTALLED_RUNNER = """
+import json, os, runpy, sys
+
+app, repo, dependencies, report = sys.argv[1:5]
+opened_in_repo = []
+
+
+def audit(event, args):
+    if event in ("open", "os.listdir", "os.scandir") and isinstance(args[0], (str, bytes)):
+        path = os.path.abspath(os.fsdecode(args[0]))
+        in_dependencies = path == dependencies or path.startswith(dependencies + os.sep)
+        if path.startswith(repo + os.sep) and not in_dependencies and path != app:
+            opened_in_repo.append(path)
+
+
+sys.addaudithook(audit)
+runpy.run_path(app, run_name="__main__")
+
+import ses_production_access
+from ses_production_access._handler import handler_code_path
+
+with open(report, "w") as out:
+    json.dump(
+        {
+            "executable": sys.executable,
+            "package": ses_production_access.__file__,
+            "handler_folder": str(handler_code_path()),
+            "sys_path": sys.path,
+            "opened_in_repo": opened_in_repo,
+        },
+        out,
+    )
+"""
+
+
+def installed_app_command(python: Path, dependencies: Path, report: Path) -> list[str]:
+    """A stack built from the package installed in `python`'s venv (the wheel's, see
+    tests/wheel_install.py): isolated mode, so that neither the source tree nor this
+    folder is on the import path. The process writes what it imported to `report`."""
+    return [
+        str(python), "-I", "-c", _INSTALLED_RUNNER,
+        str(INSTALLED_APP), str(ROOT), str(dependencies), str(report),
+    ]  # fmt: skip

@@ -1,16 +1,21 @@
-"""Session fixtures of the contract tests: synthesis (once), the Lambda-like runtime,
-and the scenario book that runs each scenario once for every test that reads it."""
+"""Session fixtures of the contract tests: synthesis (once; the installed-package stack with
+the Python of a fresh venv holding the wheel), the Lambda-like runtime, and the scenario
+book that runs each scenario once for every test that reads it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from wheel_install import InstalledWheel
 
 from contract.cloud_assembly import (
     Artefact,
+    Synthesized,
     example_app_command,
+    files_in,
     installed_app_command,
     read_artefact,
     synthesize,
@@ -31,17 +36,45 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def artefacts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Artefact]:
-    """app.py and a stack built from the installed package, synthesized side by side."""
+def synthesized(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Synthesized:
+    """app.py, and a stack built from the wheel installed in a fresh venv, synthesized
+    side by side."""
     root = tmp_path_factory.mktemp("cdk")
+    report = root / "installed-report.json"
     example = synthesize(example_app_command(), root / "example.out")
-    installed = synthesize(installed_app_command(), root / "installed.out", cwd=root)
+    # Requested only now (tests/conftest.py, once a session), so that app.py synthesizes
+    # while the wheel is built and installed.
+    try:
+        installed_wheel: InstalledWheel = request.getfixturevalue("installed_wheel")
+    except BaseException:
+        example.kill()
+        example.wait()
+        raise
+    installed = synthesize(
+        installed_app_command(installed_wheel.python, installed_wheel.dependencies, report),
+        root / "installed.out",
+        cwd=root,
+    )
     wait_for(example, "app.py")
     wait_for(installed, "the installed-package app")
-    return {
+    artefacts = {
         EXAMPLE: read_artefact(root / "example.out", EXAMPLE_STACK),
         INSTALLED: read_artefact(root / "installed.out", INSTALLED_STACK),
     }
+    return Synthesized(
+        artefacts=artefacts,
+        installed_report=json.loads(report.read_text()),
+        asset_files={name: files_in(a.asset_dir) for name, a in artefacts.items()},
+    )
+
+
+@pytest.fixture(scope="session")
+def artefacts(synthesized: Synthesized) -> dict[str, Artefact]:
+    """app.py and a stack built from the installed wheel, as their cloud assemblies hold
+    them."""
+    return synthesized.artefacts
 
 
 @pytest.fixture(scope="session")

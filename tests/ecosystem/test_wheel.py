@@ -6,25 +6,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import venv
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aws_cdk
 import pytest
+from wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
 
-PACKAGE = "ses_production_access"
 HANDLER = ROOT / "lambda" / "index.py"
-# aws-cdk-lib, constructs and their dependencies come from the repo's venv (installing
-# them afresh takes ~100 MB of downloads). Its folder is added by a plain path line of a
-# .pth file, so the .pth files inside it, among them the editable install of this repo,
-# are not run: the fresh venv cannot import the package from the source tree.
-DEPENDENCIES = Path(aws_cdk.__file__).resolve().parents[1]
 
 # Runs in the fresh venv (python -I: no PYTHONPATH, no script folder, no user site), in a
 # folder outside the repo, and records every file or folder Python opens in the repo
@@ -72,40 +64,22 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``pip wheel`` of the repo with the venv's build backend (hatchling), offline."""
-    dist = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--wheel-dir", str(dist), str(ROOT)],
-        check=True,
-        timeout=120,
-    )  # fmt: skip
-    (built,) = dist.glob(f"{PACKAGE}-*.whl")
-    return built
+def wheel(installed_wheel: InstalledWheel) -> Path:
+    """``pip wheel`` of the repo with the venv's build backend (hatchling), offline; built
+    once a session by tests/wheel_install.py."""
+    return installed_wheel.wheel
 
 
 @pytest.fixture(scope="module")
-def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """The wheel in a fresh venv, and the example app synthesized there."""
+def installed(
+    installed_wheel: InstalledWheel, tmp_path_factory: pytest.TempPathFactory
+) -> Installed:
+    """The wheel in a fresh venv (see tests/wheel_install.py: its dependencies come from the
+    repo's venv through a plain .pth path line), and the example app synthesized there."""
     work = tmp_path_factory.mktemp("wheel-user")
     assert not work.resolve().is_relative_to(ROOT)
-    env_dir = work / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    python = env_dir / "bin" / "python"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-         "--no-deps", "--no-index", str(wheel)],
-        check=True,
-        timeout=120,
-    )  # fmt: skip
-    site_packages = subprocess.run(
-        [str(python), "-I", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    (Path(site_packages) / "zz_dependencies.pth").write_text(f"{DEPENDENCIES}\n")
+    assert not installed_wheel.venv.is_relative_to(ROOT)
+    dependencies = installed_wheel.dependencies
 
     (work / "app.py").write_text(EXAMPLE_APP.read_text())
     (work / "synth.py").write_text(SYNTH)
@@ -113,17 +87,18 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env.update(CDK_OUTDIR=str(outdir), JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20")
     done = subprocess.run(
-        [str(python), "-I", "synth.py", str(ROOT), str(DEPENDENCIES), str(work / "report.json")],
+        [str(installed_wheel.python), "-I", "synth.py", str(ROOT), str(dependencies),
+         str(work / "report.json")],
         cwd=work,
         env=env,
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
-    )
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = json.loads((work / "report.json").read_text())
-    return Installed(venv=env_dir.resolve(), outdir=outdir, report=report)
+    return Installed(venv=installed_wheel.venv, outdir=outdir, report=report)
 
 
 def function_asset(outdir: Path) -> Path:
@@ -142,14 +117,14 @@ def test_wheel_ships_the_type_marker_and_the_handler(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         assert f"{PACKAGE}/py.typed" in names
-        assert archive.read(f"{PACKAGE}/_lambda/index.py") == HANDLER.read_bytes()
+        assert archive.read(WHEEL_HANDLER) == HANDLER.read_bytes()
 
 
 def test_wheel_holds_the_package_sources_and_nothing_else(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = {name for name in archive.namelist() if ".dist-info/" not in name}
     modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / PACKAGE).glob("*.py")}
-    assert names == modules | {f"{PACKAGE}/py.typed", f"{PACKAGE}/_lambda/index.py"}
+    assert names == modules | {f"{PACKAGE}/py.typed", WHEEL_HANDLER}
 
 
 def test_installed_package_is_imported_from_the_fresh_venv(installed: Installed) -> None:
