@@ -13,6 +13,7 @@ from typing import Any
 from support import RecordedPut, ResponseReceiver
 
 from contract.cloud_assembly import Artefact
+from contract.cloudformation_endpoint import CloudFormationEndpoint, CloudFormationRequest
 from contract.lambda_runner import LambdaRuntime, Run
 from contract.ses_endpoint import SesEndpoint, SesRequest
 
@@ -31,6 +32,8 @@ class Invocation:
     attempts: list[RecordedPut]  # every response PUT received during the invocation
     accepted: list[RecordedPut]  # those the receiver accepted
     ses_requests: list[SesRequest]
+    stack_status: str  # what DescribeStacks answered during the invocation
+    stack_requests: list[CloudFormationRequest]  # those the CloudFormation stand-in received
 
     @property
     def request_type(self) -> str:
@@ -69,28 +72,33 @@ class Invocation:
         return [str(v) for v in values if v]
 
 
+def new_stack_id(stack_name: str) -> str:
+    return f"arn:aws:cloudformation:{STACK_REGION}:{ACCOUNT}:stack/{stack_name}/{uuid.uuid4()}"
+
+
 class Deployment:
-    """The custom resource of one artefact, with its own SES endpoint and response
-    receiver, sent Create, Update and Delete events as CloudFormation sends them."""
+    """The custom resource of one artefact, with its own SES endpoint, CloudFormation
+    stand-in (its stack) and response receiver, sent Create, Update and Delete events as
+    CloudFormation sends them."""
 
     def __init__(
         self,
         artefact: Artefact,
         runtime: LambdaRuntime,
         ses: SesEndpoint,
+        cloudformation: CloudFormationEndpoint,
         receiver: ResponseReceiver,
     ) -> None:
         self.artefact = artefact
         self.runtime = runtime
         self.ses = ses
+        self.cloudformation = cloudformation
         self.receiver = receiver
-        self.stack_id = (
-            f"arn:aws:cloudformation:{STACK_REGION}:{ACCOUNT}:stack/"
-            f"{artefact.stack_name}/{uuid.uuid4()}"
-        )
+        self.stack_id = cloudformation.stack_id
         self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT)
         self.physical_id: str | None = None
         self.invocations: list[Invocation] = []
+        self._before_update: dict[str, Any] | None = None
 
     @property
     def ses_region(self) -> str:
@@ -112,6 +120,7 @@ class Deployment:
         return event
 
     def create(self) -> Invocation:
+        self.cloudformation.status = "CREATE_IN_PROGRESS"
         return self.send(self.event("Create"))
 
     def update(self, **changes: Any) -> Invocation:
@@ -119,8 +128,27 @@ class Deployment:
         old = copy.deepcopy(self.properties)
         self.properties.update(changes)
         assert self.physical_id, "update before any answer"
+        self._before_update = old
+        self.cloudformation.status = "UPDATE_IN_PROGRESS"
         return self.send(
             self.event("Update", OldResourceProperties=old, PhysicalResourceId=self.physical_id)
+        )
+
+    def roll_back(self) -> Invocation:
+        """What CloudFormation sends after a failed Update: the stack rolling back, an
+        Update back to the properties before it."""
+        assert self._before_update is not None, "roll back before any update"
+        new = self.properties
+        self.properties = self._before_update
+        self._before_update = None
+        assert self.physical_id, "roll back before any answer"
+        self.cloudformation.status = "UPDATE_ROLLBACK_IN_PROGRESS"
+        return self.send(
+            self.event(
+                "Update",
+                OldResourceProperties=copy.deepcopy(new),
+                PhysicalResourceId=self.physical_id,
+            )
         )
 
     def delete(self, physical_id: str | None = None) -> Invocation:
@@ -132,7 +160,11 @@ class Deployment:
         attempts_before = len(self.receiver.attempts)
         accepted_before = len(self.receiver.accepted)
         requests_before = len(self.ses.requests)
-        run = self.runtime.invoke(self.artefact, event, STACK_REGION, self.ses.url)
+        stack_requests_before = len(self.cloudformation.requests)
+        stack_status = self.cloudformation.status
+        run = self.runtime.invoke(
+            self.artefact, event, STACK_REGION, self.ses.url, self.cloudformation.url
+        )
         invocation = Invocation(
             event=event,
             run=run,
@@ -140,8 +172,13 @@ class Deployment:
             attempts=list(self.receiver.attempts[attempts_before:]),
             accepted=list(self.receiver.accepted[accepted_before:]),
             ses_requests=list(self.ses.requests[requests_before:]),
+            stack_status=stack_status,
+            stack_requests=list(self.cloudformation.requests[stack_requests_before:]),
         )
         assert not self.ses.internal_errors, f"SES stand-in bug: {self.ses.internal_errors}"
+        assert not self.cloudformation.internal_errors, (
+            f"CloudFormation stand-in bug: {self.cloudformation.internal_errors}"
+        )
         self.invocations.append(invocation)
         if invocation.accepted:
             self.physical_id = invocation.accepted[-1].json()["PhysicalResourceId"]
@@ -162,5 +199,10 @@ class Lab:
 
     @contextmanager
     def deploy(self, artefact: str, fail_puts: int = 0) -> Iterator[Deployment]:
-        with SesEndpoint() as ses, ResponseReceiver(fail_first=fail_puts) as receiver:
-            yield Deployment(self.artefacts[artefact], self.runtime, ses, receiver)
+        chosen = self.artefacts[artefact]
+        with (
+            SesEndpoint() as ses,
+            CloudFormationEndpoint(new_stack_id(chosen.stack_name)) as cloudformation,
+            ResponseReceiver(fail_first=fail_puts) as receiver,
+        ):
+            yield Deployment(chosen, self.runtime, ses, cloudformation, receiver)

@@ -1,7 +1,8 @@
 """Runs the synthesized function the way Lambda does: a fresh Python process per
 invocation, whose import path is only the asset folder plus boto3, with the template's
-handler string, timeout and environment, SES reached through the standard
-``AWS_ENDPOINT_URL_SESV2`` variable with dummy credentials."""
+handler string, timeout and environment, SES (and CloudFormation's DescribeStacks, when
+given) reached through the standard ``AWS_ENDPOINT_URL_SESV2`` (and
+``AWS_ENDPOINT_URL_CLOUDFORMATION``) variables with dummy credentials."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.cloud_assembly import Artefact
-from contract.ses_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
+from contract.local_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 
 BOOTSTRAP = Path(__file__).resolve().parent / "lambda_bootstrap.py"
 TIMED_OUT_EXIT_CODE = 124
@@ -113,7 +114,9 @@ class LambdaRuntime:
         self.layer = layer
         self.python = python
 
-    def environment(self, artefact: Artefact, region: str, ses_url: str) -> dict[str, str]:
+    def environment(
+        self, artefact: Artefact, region: str, ses_url: str, cloudformation_url: str | None = None
+    ) -> dict[str, str]:
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "en_US.UTF-8",
@@ -141,9 +144,18 @@ class LambdaRuntime:
         }
         env.update(artefact.environment)
         env["AWS_ENDPOINT_URL_SESV2"] = ses_url
+        if cloudformation_url is not None:
+            env["AWS_ENDPOINT_URL_CLOUDFORMATION"] = cloudformation_url
         return env
 
-    def invoke(self, artefact: Artefact, event: dict[str, Any], region: str, ses_url: str) -> Run:
+    def invoke(
+        self,
+        artefact: Artefact,
+        event: dict[str, Any],
+        region: str,
+        ses_url: str,
+        cloudformation_url: str | None = None,
+    ) -> Run:
         with tempfile.TemporaryDirectory(prefix="lambda-invoke-") as scratch:
             event_path = Path(scratch) / "event.json"
             status_path = Path(scratch) / "status.json"
@@ -163,7 +175,7 @@ class LambdaRuntime:
             process = subprocess.Popen(
                 command,
                 cwd=scratch,
-                env=self.environment(artefact, region, ses_url),
+                env=self.environment(artefact, region, ses_url, cloudformation_url),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

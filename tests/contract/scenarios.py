@@ -11,6 +11,7 @@ import concurrent.futures
 import threading
 from collections.abc import Callable, Iterable
 
+from contract import cloudformation_endpoint as cloudformation
 from contract import ses_endpoint as ses
 from contract.harness import Deployment, Lab
 
@@ -283,4 +284,42 @@ def _response_put_fails_twice(lab: Lab) -> Deployment:
 def _response_put_always_fails(lab: Lab) -> Deployment:
     with lab.deploy(EXAMPLE, fail_puts=1_000_000) as deployment:
         deployment.create()
+    return deployment
+
+
+# --------------------------------------------------------------------------------------
+# Rollbacks: CloudFormation undoes a failed Update with another Update
+# --------------------------------------------------------------------------------------
+
+
+@scenario("rollback_after_denied_update")
+def _rollback_after_denied_update(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:  # fail_on_denied
+        deployment.create()
+        # AWS denies the review the Create opened; the next deployment changes the site.
+        deployment.ses.account(deployment.ses_region).review_status = "DENIED"
+        deployment.update(WebsiteURL="https://moved.installed-example.net/about")
+        deployment.roll_back()
+    return deployment
+
+
+@scenario("rollback_after_update_with_ses_denied")
+def _rollback_after_update_with_ses_denied(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+        # From now on a policy denies reading SES: the Update and its rollback fail alike.
+        deployment.ses.always("GetAccount", ses.access_denied("GetAccount"))
+        deployment.update(SynthesizedAt="2030-01-02T03:04:05+00:00")
+        deployment.roll_back()
+    return deployment
+
+
+@scenario("rollback_with_unreadable_stack_status")
+def _rollback_with_unreadable_stack_status(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.create()
+        deployment.ses.always("GetAccount", ses.access_denied("GetAccount"))
+        deployment.cloudformation.fault = cloudformation.access_denied(deployment.stack_id)
+        deployment.update(SynthesizedAt="2030-01-02T03:04:05+00:00")
+        deployment.roll_back()
     return deployment

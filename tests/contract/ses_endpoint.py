@@ -29,15 +29,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, Shape
 
-# Credentials the Lambda-like process is given; the endpoint refuses any other key.
-DUMMY_ACCESS_KEY_ID = "AKIACONTRACTTEST0000"
-DUMMY_SECRET_ACCESS_KEY = "contract-test-dummy-secret-key"
+from contract.local_endpoint import CREDENTIAL, LocalEndpoint, signature_problem
+
+# Re-exported: the credentials the Lambda-like process is given (benchmarks import them here).
+from contract.local_endpoint import DUMMY_ACCESS_KEY_ID as DUMMY_ACCESS_KEY_ID
+from contract.local_endpoint import DUMMY_SECRET_ACCESS_KEY as DUMMY_SECRET_ACCESS_KEY
 
 SANDBOX_MAX_24_HOUR_SEND = 200.0
 SANDBOX_MAX_SEND_RATE = 1.0
@@ -53,10 +55,6 @@ _DETAIL_MEMBERS = (
     "ContactLanguage",
     "UseCaseDescription",
     "AdditionalContactEmailAddresses",
-)
-_CREDENTIAL = re.compile(
-    r"^AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[a-z0-9-]+)/"
-    r"(?P<service>[a-z0-9-]+)/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$"
 )
 _case_numbers = itertools.count(177000000000001)
 
@@ -326,12 +324,13 @@ class _Reply(Exception):
         self.code = code
 
 
-class SesEndpoint:
+class SesEndpoint(LocalEndpoint):
     """SES v2's account API on 127.0.0.1; use as a context manager."""
 
     OPERATIONS = ("GetAccount", "PutAccountDetails")
 
     def __init__(self) -> None:
+        super().__init__()
         self.model = botocore.session.get_session().get_service_model("sesv2")
         self._operations: dict[tuple[str, str], OperationModel] = {}
         for name in self.OPERATIONS:
@@ -339,23 +338,13 @@ class SesEndpoint:
             self._operations[(operation.http["method"], operation.http["requestUri"])] = operation
         self.accounts: dict[str, RegionAccount] = {}
         self.requests: list[SesRequest] = []
-        self.internal_errors: list[str] = []
         self._scripted: dict[str, collections.deque[Fault]] = collections.defaultdict(
             collections.deque
         )
         self._always: dict[str, Fault] = {}
         self._lock = threading.Lock()
-        self._released = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # ---- configuration ----------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def account(self, region: str) -> RegionAccount:
         """The account's state in `region` (created fresh, in the sandbox, on first use)."""
@@ -384,18 +373,6 @@ class SesEndpoint:
     def count(self, operation: str, region: str | None = None) -> int:
         return len(self.calls(operation, region))
 
-    def __enter__(self) -> SesEndpoint:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._released.set()
-        self._server.shutdown()
-        self._server.server_close()
-
     # ---- request handling -------------------------------------------------------------
 
     def _next_fault(self, operation: str) -> Fault | None:
@@ -405,35 +382,11 @@ class SesEndpoint:
                 return queue.popleft()
             return self._always.get(operation)
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                endpoint._serve(self)
-
-            def do_POST(self) -> None:
-                endpoint._serve(self)
-
-            def do_PUT(self) -> None:
-                endpoint._serve(self)
-
-            def do_DELETE(self) -> None:
-                endpoint._serve(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        return Handler
-
     def _serve(self, http: BaseHTTPRequestHandler) -> None:
-        length = int(http.headers.get("Content-Length") or 0)
-        body = http.rfile.read(length) if length else b""
+        body = self._body(http)
         path = http.path.split("?", 1)[0]
         operation = self._operations.get((http.command, path))
-        auth = _CREDENTIAL.match(http.headers.get("Authorization") or "")
+        auth = CREDENTIAL.match(http.headers.get("Authorization") or "")
         request = SesRequest(
             operation=operation.name if operation else None,
             region=auth.group("region") if auth else None,
@@ -464,27 +417,10 @@ class SesEndpoint:
                 {"message": f"No operation at {request.method} {request.path}"},
                 "UnknownOperationException",
             )
-        if auth is None or not request.headers.get("X-Amz-Date"):
-            raise _Reply(
-                403,
-                {"message": "Request is missing a valid SigV4 Authorization header."},
-                "MissingAuthenticationTokenException",
-            )
-        if auth.group("key") != DUMMY_ACCESS_KEY_ID:
-            raise _Reply(
-                403,
-                {"message": "The security token included in the request is invalid."},
-                "UnrecognizedClientException",
-            )
-        if auth.group("service") != self.model.signing_name:
-            raise _Reply(
-                403,
-                {
-                    "message": "Credential should be scoped to correct service: "
-                    f"'{self.model.signing_name}'."
-                },
-                "InvalidSignatureException",
-            )
+        problem = signature_problem(request.headers, self.model.signing_name)
+        if problem is not None or auth is None:
+            status, code, message = problem or (403, "MissingAuthenticationTokenException", "")
+            raise _Reply(status, {"message": message}, code)
         region = auth.group("region")
 
         fault = self._next_fault(operation.name)

@@ -1,5 +1,6 @@
 """The stand-ins are honest: the SES endpoint refuses what SES refuses and its errors
-reach botocore as SES's do; the Lambda-like runtime isolates and stops the function."""
+reach botocore as SES's do; the CloudFormation stand-in answers DescribeStacks as
+botocore parses it; the Lambda-like runtime isolates and stops the function."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import botocore.session
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from contract import cloudformation_endpoint as cfn
 from contract import ses_endpoint as ses
 from contract.cloud_assembly import Artefact
+from contract.harness import new_stack_id
 from contract.lambda_runner import LambdaRuntime
 
 REGION = "eu-west-1"
@@ -83,6 +89,58 @@ def test_endpoint_answers_get_account_as_the_model_describes(endpoint: ses.SesEn
     assert ses.validate(shape, json.loads(json.dumps(answer))) == []
     assert answer["ProductionAccessEnabled"] is True
     assert answer["Details"]["ReviewDetails"]["Status"] == "GRANTED"
+
+
+# ---- the CloudFormation stand-in ---------------------------------------------------
+
+
+@pytest.fixture
+def stack() -> Iterator[cfn.CloudFormationEndpoint]:
+    with cfn.CloudFormationEndpoint(new_stack_id("Probe")) as stand_in:
+        yield stand_in
+
+
+def _describe(stack: cfn.CloudFormationEndpoint, name: str, region: str = REGION) -> Any:
+    client = botocore.session.get_session().create_client(
+        "cloudformation",
+        region_name=region,
+        endpoint_url=stack.url,
+        aws_access_key_id=ses.DUMMY_ACCESS_KEY_ID,
+        aws_secret_access_key=ses.DUMMY_SECRET_ACCESS_KEY,
+        config=Config(retries={"total_max_attempts": 1}, read_timeout=5, connect_timeout=2),
+    )
+    return client.describe_stacks(StackName=name)
+
+
+def test_stack_stand_in_answers_describe_stacks_as_botocore_parses_it(
+    stack: cfn.CloudFormationEndpoint,
+) -> None:
+    stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
+    [described] = _describe(stack, stack.stack_id)["Stacks"]
+    assert described["StackId"] == stack.stack_id
+    assert described["StackName"] == "Probe"
+    assert described["StackStatus"] == "UPDATE_ROLLBACK_IN_PROGRESS"
+    assert [r.params for r in stack.calls("DescribeStacks")] == [{"StackName": stack.stack_id}]
+
+
+def test_stack_stand_in_knows_its_stack_only_by_id_in_its_region(
+    stack: cfn.CloudFormationEndpoint,
+) -> None:
+    for name, region in [("Probe", REGION), (stack.stack_id, "us-east-1")]:
+        with pytest.raises(ClientError) as raised:
+            _describe(stack, name, region)
+        assert raised.value.response["Error"]["Code"] == "ValidationError"
+    assert stack.internal_errors == []
+
+
+def test_stack_stand_in_errors_reach_botocore_with_their_codes(
+    stack: cfn.CloudFormationEndpoint,
+) -> None:
+    stack.fault = cfn.access_denied(stack.stack_id)
+    with pytest.raises(ClientError) as raised:
+        _describe(stack, stack.stack_id)
+    assert raised.value.response["Error"]["Code"] == "AccessDenied"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
 # ---- the Lambda-like runtime --------------------------------------------------------
