@@ -197,21 +197,30 @@ def _last_json_line(text: str) -> dict[str, Any]:
     raise RuntimeError(f"no JSON line in the output:\n{text[-2000:]}")
 
 
-def synth_once(variant: str, outdir: Path) -> dict[str, Any]:
+def run_child(
+    args: Sequence[str], what: str, cwd: Path, env: dict[str, str], timeout: float
+) -> tuple[dict[str, Any], float]:
+    """Run one of our own scripts; return the last JSON line it printed and its wall time."""
     started = time.perf_counter()
-    proc = subprocess.run(  # noqa: S603  (our own script, fixed arguments)
-        [sys.executable, str(STACKS), variant],
-        cwd=ROOT,
-        env=_cdk_env(outdir),
+    proc = subprocess.run(  # noqa: S603  (our own scripts, fixed arguments)
+        [sys.executable, *args],
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
-        timeout=SYNTH_TIMEOUT_S,
+        timeout=timeout,
         check=False,
     )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
-        raise RuntimeError(f"synthesis of {variant} failed:\n{proc.stderr[-4000:]}")
-    sample = _last_json_line(proc.stdout)
+        raise RuntimeError(f"{what} failed:\n{proc.stderr[-4000:]}")
+    return _last_json_line(proc.stdout), wall
+
+
+def synth_once(variant: str, outdir: Path) -> dict[str, Any]:
+    sample, wall = run_child(
+        [str(STACKS), variant], f"synthesis of {variant}", ROOT, _cdk_env(outdir), SYNTH_TIMEOUT_S
+    )
     sample["wall_s"] = wall
     return sample
 
@@ -240,25 +249,20 @@ def synthesis(
     steady: dict[str, list[float]] = {v: [] for v in VARIANTS}
     for process in range(warm_processes):
         for variant in VARIANTS:
-            proc = subprocess.run(  # noqa: S603  (our own script, fixed arguments)
+            report, _ = run_child(
                 [
-                    sys.executable,
                     str(STACKS),
                     "--warm",
                     str(warm_rounds),
                     str(work / f"warm-{variant}-{process}"),
                     variant,
                 ],
-                cwd=ROOT,
-                env=_cdk_env(),
-                capture_output=True,
-                text=True,
-                timeout=SYNTH_TIMEOUT_S,
-                check=False,
+                f"in-process synthesis of {variant}",
+                ROOT,
+                _cdk_env(),
+                SYNTH_TIMEOUT_S,
             )
-            if proc.returncode != 0:
-                raise RuntimeError(f"in-process synthesis of {variant} failed:\n{proc.stderr}")
-            times = _last_json_line(proc.stdout)["times"]
+            times = report["times"]
             first[variant].append(times[0])
             steady[variant].extend(times[1:])
         log(f"synthesis: in-process rounds, process {process + 1}/{warm_processes} done")
@@ -358,20 +362,13 @@ def invoke_child(
     calls_before = {op: endpoints_.ses.count(op) for op in SES_OPERATIONS}
     puts_before = len(endpoints_.receiver.accepted)
     spawned_at = time.time()
-    started = time.perf_counter()
-    proc = subprocess.run(  # noqa: S603  (our own script, fixed arguments)
-        [sys.executable, "-I", "-S", "-B", str(HANDLER_CHILD), json.dumps(config)],
-        cwd=work,
-        env=_child_env(endpoints_.ses.url, region),
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-        check=False,
+    result, wall = run_child(
+        ["-I", "-S", "-B", str(HANDLER_CHILD), json.dumps(config)],
+        f"{handler} handler process",
+        work,
+        _child_env(endpoints_.ses.url, region),
+        CHILD_TIMEOUT_S,
     )
-    wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"{handler} handler process failed:\n{proc.stderr[-4000:]}")
-    result = _last_json_line(proc.stdout)
     result["process_wall_s"] = wall
     result["interpreter_start_s"] = result["started_at"] - spawned_at
     result["ses_calls"] = {op: endpoints_.ses.count(op) - calls_before[op] for op in SES_OPERATIONS}

@@ -67,6 +67,8 @@ VARIANT_MODULES: dict[str, tuple[str, ...]] = {
     "aws_custom_resource": ("aws_cdk.custom_resources",),
     "provider": ("aws_cdk.aws_iam", "aws_cdk.aws_lambda", "aws_cdk.custom_resources"),
 }
+# The construct's data keys, written out: importing ses_production_access here would put
+# its import cost on every variant's synthesis time.
 PROVIDER_ATTRIBUTES = (
     "SandboxStatus",
     "ProductionAccessEnabled",
