@@ -73,3 +73,11 @@ def test_handler_module_is_self_contained() -> None:
 def test_construct_points_at_the_handler_entry_point(index: ModuleType) -> None:
     assert (handler_code_path() / f"{HANDLER_MODULE}.py").read_text() == HANDLER_PATH.read_text()
     assert callable(getattr(index, HANDLER_FUNCTION))
+
+
+def test_handler_patterns_match_the_librarys(index: ModuleType) -> None:
+    # Synth time and deploy time must accept and refuse the same Regions and addresses.
+    from ses_production_access import _validation
+
+    assert index._REGION_PATTERN.pattern == _validation._REGION_PATTERN.pattern
+    assert index._ADDRESS_PATTERN.pattern == _validation._ADDRESS_PATTERN.pattern
