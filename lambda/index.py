@@ -6,20 +6,22 @@ answers CloudFormation with the resulting state. Delete never calls SES: leaving
 sandbox cannot be undone.
 
 This module is self-contained on purpose (standard library and boto3 only, no relative
-imports) so that it can ship as a file asset or inline in the template. Its sections:
+imports): it ships inline in the template. Its sections:
 
 1. Limits and names (mirrored from the library; a test keeps the two in step).
-2. Pure decision logic: properties in, state in, action and attributes out. No I/O.
+2. Pure decisions: properties in, state in, action and answer out. No I/O.
 3. The SES edge: GetAccount / PutAccountDetails with bounded retries and readable errors.
-4. The CloudFormation edge: exactly one response PUT per event, retried a bounded number
-   of times, never logging the pre-signed ResponseURL.
-5. The entry point: wires 2-4 together under a watchdog that answers FAILED before the
-   Lambda timeout.
+4. The CloudFormation edge: one response PUT per event, bounded in attempts and time,
+   never logging the pre-signed ResponseURL; the stack's status, to recognise a rollback.
+5. The entry point: wires 2-4 together under a watchdog that answers before the Lambda
+   timeout, whatever happens, and keeps every sensitive value out of the log.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
+import ipaddress
 import json
 import logging
 import os
@@ -27,6 +29,7 @@ import random
 import re
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,11 +38,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as NetworkError
 
 logger = logging.getLogger("ses_production_access")
 # Our own level: Lambda's root logger may be at WARNING, and every line here is safe to log.
 logger.setLevel(logging.INFO)
+# The SDK's debug records carry request and response bodies (the website URL, the
+# description, the contacts): keep them out whatever level the function's log is set to.
+for _name in ("botocore", "boto3", "urllib3", "s3transfer"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 # --------------------------------------------------------------------------------------
 # 1. Limits and names
@@ -52,8 +60,16 @@ USE_CASE_DESCRIPTION_MAX_LENGTH = 5000
 CONTACT_ADDRESSES_MAX = 4
 CONTACT_ADDRESS_MIN_LENGTH = 6
 CONTACT_ADDRESS_MAX_LENGTH = 254
+CONTACT_LOCAL_PART_MAX_LENGTH = 64
+HOST_NAME_MAX_LENGTH = 253
+# Names that never resolve on the public internet, so a reviewer could never open them.
+LOCAL_TOP_LEVEL_DOMAINS = (
+    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
+)
+LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 
 RESPONSE_BODY_MAX_BYTES = 4096
+PHYSICAL_ID_MAX_BYTES = 1024
 PHYSICAL_ID_PREFIX = "ses-production-access"
 
 # Sandbox status values reported in the SandboxStatus attribute.
@@ -76,7 +92,8 @@ DATA_KEYS = (
     "EnforcementStatus",
 )
 
-# Resource property names (what the construct writes into the template).
+# Resource property names (what the construct writes into the template), and the prop
+# that sets each one (named in messages so that the fix is obvious).
 PROP_REGION = "Region"
 PROP_MAIL_TYPE = "MailType"
 PROP_WEBSITE_URL = "WebsiteURL"
@@ -85,11 +102,12 @@ PROP_USE_CASE_DESCRIPTION = "UseCaseDescription"
 PROP_CONTACTS = "AdditionalContactEmailAddresses"
 PROP_FAIL_ON_DENIED = "FailOnDenied"
 
-# How long before the Lambda timeout the watchdog answers, as a share of the remaining
-# time, clamped: enough for the response PUT and its retries.
-WATCHDOG_SHARE = 0.25
-WATCHDOG_MIN_SECONDS = 2.0
-WATCHDOG_MAX_SECONDS = 15.0
+# The time budget of one invocation (seconds), as shares of the remaining time, clamped:
+# first SES, then reading the stack's status (to recognise a rollback), then the response
+# PUT, then a margin before Lambda stops the function.
+STATUS_RESERVE = (0.10, 1.0, 5.0)
+RESPONSE_RESERVE = (0.15, 1.5, 8.0)
+FINAL_MARGIN_SECONDS = 0.5
 # Used when there is no Lambda context (a plain local call).
 DEFAULT_REMAINING_SECONDS = 60.0
 
@@ -108,10 +126,11 @@ REREAD_DELAY_SECONDS = 1.0
 RESPONSE_ATTEMPTS = 4
 RESPONSE_TIMEOUT_SECONDS = 5.0
 RESPONSE_BACKOFF_SECONDS = 0.5
-RESPONSE_FINAL_MARGIN_SECONDS = 0.5
+# An attempt with less time than this left is not worth starting.
+RESPONSE_MIN_ATTEMPT_SECONDS = 0.25
 
 # --------------------------------------------------------------------------------------
-# 2. Pure decision logic
+# 2. Pure decisions
 # --------------------------------------------------------------------------------------
 
 
@@ -182,15 +201,23 @@ class AccountState:
             max_24_hour_send=quota.get("Max24HourSend"),
         )
 
+    def after_accepted_request(self) -> AccountState:
+        """What an accepted request means when SES cannot be read again: a review is open."""
+        return dataclasses.replace(
+            self, has_details=True, review_status="PENDING", case_id=None
+        )
+
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the handler answers: SUCCESS with Data, or FAILED with a reason."""
+    """What the handler answers: SUCCESS with Data, or FAILED with a reason (what
+    happened) and advice (what to do); the advice is never cut to fit the response."""
 
     status: str
     physical_resource_id: str
     data: dict[str, str] = field(default_factory=dict)
-    reason: str | None = None
+    reason: str = ""
+    advice: str = ""
 
 
 def sandbox_status(state: AccountState) -> str:
@@ -210,8 +237,7 @@ def decide(state: AccountState) -> Action:
     refuses a resubmission; appeals go through the support case. Anything else (no
     details yet, FAILED, or sandboxed with no open review) is submitted.
     """
-    status = sandbox_status(state)
-    if status in (PRODUCTION, PENDING_REVIEW, DENIED):
+    if sandbox_status(state) in (PRODUCTION, PENDING_REVIEW, DENIED):
         return Action.NOTHING
     return Action.SUBMIT
 
@@ -227,106 +253,202 @@ def _format_bool(value: bool | None) -> str:
 
 
 def attributes(state: AccountState) -> dict[str, str]:
-    data = {
-        "SandboxStatus": sandbox_status(state),
-        "ProductionAccessEnabled": _format_bool(state.production_access_enabled),
-        "ReviewStatus": state.review_status or ABSENT,
-        "CaseId": state.case_id or ABSENT,
-        "MaxSendRate": _format_number(state.max_send_rate),
-        "Max24HourSend": _format_number(state.max_24_hour_send),
-        "SendingEnabled": _format_bool(state.sending_enabled),
-        "EnforcementStatus": state.enforcement_status or ABSENT,
-    }
-    assert tuple(data) == DATA_KEYS
-    return data
+    values = (
+        sandbox_status(state),
+        _format_bool(state.production_access_enabled),
+        state.review_status or ABSENT,
+        state.case_id or ABSENT,
+        _format_number(state.max_send_rate),
+        _format_number(state.max_24_hour_send),
+        _format_bool(state.sending_enabled),
+        state.enforcement_status or ABSENT,
+    )
+    return dict(zip(DATA_KEYS, values, strict=True))
 
 
-def denied_reason(state: AccountState, desired: Desired) -> str | None:
-    """The FAILED reason when a denied review must fail the deployment, else None."""
+def unknown_attributes() -> dict[str, str]:
+    """Data when SES could not be read: every key present (GetAtt needs it), none guessed."""
+    return dict.fromkeys(DATA_KEYS, ABSENT)
+
+
+def denied_outcome(state: AccountState, desired: Desired, physical_id: str) -> Outcome | None:
+    """The FAILED answer when a denied review must fail the deployment, else None."""
     if not desired.fail_on_denied or sandbox_status(state) != DENIED:
         return None
     case = f" (support case {state.case_id})" if state.case_id else ""
-    return (
-        f"SES denied production access in {desired.region}{case}. AWS refuses a new "
-        "request while the review is DENIED: reply in the support case to appeal, or set "
-        "fail_on_denied=False to report DENIED without failing the deployment."
+    return Outcome(
+        "FAILED",
+        physical_id,
+        attributes(state),
+        f"SES denied production access in {desired.region}{case}.",
+        "AWS refuses a new request while the review is DENIED: reply in the support case "
+        "to appeal, or set fail_on_denied=False to report DENIED without failing.",
     )
 
 
 def physical_resource_id(stack_id: str, region: str) -> str:
     """Stable for one account and Region, so an Update is never a replacement."""
     parts = stack_id.split(":")
-    account = parts[4] if len(parts) > 4 and parts[4] else "account"
+    account = parts[4] if len(parts) > 4 and parts[4].isdigit() else "account"
     return f"{PHYSICAL_ID_PREFIX}-{account}-{region}"
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> str:
     """The id to answer with before the properties are known to be valid: the one
     CloudFormation sent (Update, Delete), else the stable id from what is at hand."""
-    sent = str(event.get("PhysicalResourceId") or "")
+    sent = _text(event.get("PhysicalResourceId"))
     if sent:
         return sent
-    props = event.get("ResourceProperties") or {}
-    region = str(props.get(PROP_REGION) or default_region or "")
-    if not _REGION_PATTERN.match(region):
+    props = event.get("ResourceProperties")
+    region = _text(props.get(PROP_REGION)) if isinstance(props, Mapping) else ""
+    region = region or default_region or ""
+    if not _REGION_PATTERN.fullmatch(region):
         region = "unknown-region"
-    return physical_resource_id(str(event.get("StackId", "")), region)
+    return physical_resource_id(_text(event.get("StackId")), region)
 
 
-_REGION_PATTERN = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$")
-_ADDRESS_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
+_LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
 _TRUE_STRINGS = ("true", "1", "yes")
 _FALSE_STRINGS = ("false", "0", "no", "")
 
 
-def _optional_string(props: Mapping[str, Any], name: str) -> str | None:
+def _shown(value: str, limit: int = 40) -> str:
+    """A non-sensitive bad value for a message, shortened."""
+    return repr(value) if len(value) <= limit else f"{value[:limit]!r}... ({len(value)} characters)"
+
+
+def invisible_character(text: str) -> str | None:
+    """'character N is U+XXXX' for the first white space, control or invisible character."""
+    for position, character in enumerate(text, start=1):
+        if unicodedata.category(character) in _INVISIBLE_CATEGORIES:
+            return f"character {position} is U+{ord(character):04X}"
+    return None
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why a DNS name is not one a reviewer (or a mail server) could reach, or None."""
+    try:
+        name = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return "is not a valid host name"
+    labels = name.split(".")
+    if not name or len(name) > HOST_NAME_MAX_LENGTH or name.endswith("."):
+        return "is not a valid host name"
+    if len(labels) < 2 or not all(_LABEL_PATTERN.fullmatch(label) for label in labels):
+        return "is not a valid host name"
+    if labels[-1].isdigit():
+        return "is not a valid host name"
+    lowered = name.lower()
+    if labels[-1].lower() in LOCAL_TOP_LEVEL_DOMAINS or lowered.endswith(LOCAL_DOMAIN_SUFFIXES):
+        return "is a local name that nobody outside your network can reach"
+    return None
+
+
+def website_url_problem(url: str) -> str | None:
+    """Why SES should not be sent this website URL, or None. Never quotes the URL."""
+    if not 1 <= len(url) <= WEBSITE_URL_MAX_LENGTH:
+        return f"must be 1 to {WEBSITE_URL_MAX_LENGTH} characters long"
+    invisible = invisible_character(url)
+    if invisible:
+        return f"holds a white space or invisible character ({invisible})"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is malformed (its host or port cannot be read)"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http(s) URL"
+    if "@" in parts.netloc:
+        return (
+            "holds a user name or password: that would put a credential in the template "
+            "and in the request"
+        )
+    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
+        return "has an invalid port"
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        problem = host_name_problem(host)
+        return f"host {problem}" if problem else None
+    if not address.is_global:
+        return "host is a private, loopback or reserved address that nobody can reach"
+    return None
+
+
+def contact_address_problem(address: str) -> str | None:
+    """Why an address is not one AWS could write to, or None."""
+    if not CONTACT_ADDRESS_MIN_LENGTH <= len(address) <= CONTACT_ADDRESS_MAX_LENGTH:
+        return (
+            f"is not {CONTACT_ADDRESS_MIN_LENGTH} to {CONTACT_ADDRESS_MAX_LENGTH} "
+            "characters long"
+        )
+    local, at, domain = address.rpartition("@")
+    if not at or not _LOCAL_PART_PATTERN.fullmatch(local):
+        return "is not an address such as 'ops@example.com'"
+    if len(local) > CONTACT_LOCAL_PART_MAX_LENGTH:
+        return f"has more than {CONTACT_LOCAL_PART_MAX_LENGTH} characters before the @"
+    problem = host_name_problem(domain)
+    return f"domain {problem}" if problem else None
+
+
+def _string(props: Mapping[str, Any], name: str, prop: str) -> str | None:
     value = props.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise PropertyError(f"{name} must be a string, got {type(value).__name__}.")
-    return value
+    if value is None or isinstance(value, str):
+        return value
+    raise PropertyError(f"{name} must be a string, got {type(value).__name__}: fix {prop}.")
 
 
-def parse_properties(props: Mapping[str, Any], default_region: str | None) -> Desired:
+def parse_properties(props: object, default_region: str | None) -> Desired:
     """Check at deploy time what could not be checked at synth time (resolved tokens).
 
     Messages name the property and the fix, never a sensitive value.
     """
-    region = _optional_string(props, PROP_REGION) or default_region or ""
-    if not _REGION_PATTERN.match(region):
+    if not isinstance(props, Mapping):
         raise PropertyError(
-            f"Region {region!r} is not an AWS Region name: set region to one such as "
+            f"ResourceProperties is a {type(props).__name__}, not an object: give the "
+            "custom resource its properties (MailType, WebsiteURL, ...)."
+        )
+    region = _string(props, PROP_REGION, "region") or default_region or ""
+    if not _REGION_PATTERN.fullmatch(region):
+        raise PropertyError(
+            f"Region {_shown(region)} is not an AWS Region name: set region to one such as "
             "'eu-west-1', or leave it unset to use the stack's Region."
         )
 
-    mail_type = _optional_string(props, PROP_MAIL_TYPE)
+    mail_type = _string(props, PROP_MAIL_TYPE, "mail_type")
     if mail_type not in MAIL_TYPES:
+        shown = _shown(mail_type) if mail_type is not None else "missing"
         raise PropertyError(
-            f"MailType {mail_type!r} is not one of {', '.join(MAIL_TYPES)}: set mail_type "
+            f"MailType {shown} is not one of {', '.join(MAIL_TYPES)}: set mail_type "
             "to MailType.MARKETING or MailType.TRANSACTIONAL."
         )
 
-    website_url = _optional_string(props, PROP_WEBSITE_URL) or ""
-    if not re.fullmatch(r"https?://[^\s/?#]+\S*", website_url, re.IGNORECASE):
+    website_url = _string(props, PROP_WEBSITE_URL, "website_url") or ""
+    problem = website_url_problem(website_url)
+    if problem:
         raise PropertyError(
-            "WebsiteURL is not an absolute http(s) URL: set website_url to one such as "
-            "'https://example.com'."
-        )
-    if len(website_url) > WEBSITE_URL_MAX_LENGTH:
-        raise PropertyError(
-            f"WebsiteURL is {len(website_url)} characters long; SES accepts at most "
-            f"{WEBSITE_URL_MAX_LENGTH}: shorten website_url."
+            f"WebsiteURL {problem}: set website_url to the public address of your "
+            "website, such as 'https://example.com'."
         )
 
-    language = _optional_string(props, PROP_CONTACT_LANGUAGE)
+    language = _string(props, PROP_CONTACT_LANGUAGE, "contact_language")
     if language is not None and language not in CONTACT_LANGUAGES:
         raise PropertyError(
-            f"ContactLanguage {language!r} is not one of {', '.join(CONTACT_LANGUAGES)}: "
-            "set contact_language to ContactLanguage.EN or ContactLanguage.JA."
+            f"ContactLanguage {_shown(language)} is not one of "
+            f"{', '.join(CONTACT_LANGUAGES)}: set contact_language to ContactLanguage.EN "
+            "or ContactLanguage.JA."
         )
 
-    description = _optional_string(props, PROP_USE_CASE_DESCRIPTION)
+    description = _string(props, PROP_USE_CASE_DESCRIPTION, "use_case_description")
     if description is not None and not description.strip():
         raise PropertyError(
             "UseCaseDescription is empty: describe how you send email, or leave "
@@ -345,11 +467,18 @@ def parse_properties(props: Mapping[str, Any], default_region: str | None) -> De
         contacts = tuple(raw_contacts)
         _check_contacts(contacts)
     else:
-        raise PropertyError(f"{PROP_CONTACTS} must be a list of strings.")
+        raise PropertyError(
+            f"{PROP_CONTACTS} must be a list of strings: fix "
+            "additional_contact_email_addresses."
+        )
 
-    flag = str(props.get(PROP_FAIL_ON_DENIED, "false")).strip().lower()
+    flag = props.get(PROP_FAIL_ON_DENIED, "false")
+    flag = flag.strip().lower() if isinstance(flag, str) else None
     if flag not in _TRUE_STRINGS + _FALSE_STRINGS:
-        raise PropertyError(f"FailOnDenied {flag!r} is not a boolean: use true or false.")
+        raise PropertyError(
+            f"FailOnDenied {_shown(str(props.get(PROP_FAIL_ON_DENIED)))} is not a boolean: "
+            "set fail_on_denied to true or false."
+        )
 
     return Desired(
         region=region,
@@ -371,14 +500,11 @@ def _check_contacts(contacts: Sequence[str]) -> None:
         )
     seen: set[str] = set()
     for position, address in enumerate(contacts, start=1):
-        if not (
-            CONTACT_ADDRESS_MIN_LENGTH <= len(address) <= CONTACT_ADDRESS_MAX_LENGTH
-            and _ADDRESS_PATTERN.match(address)
-        ):
+        problem = contact_address_problem(address)
+        if problem:
             raise PropertyError(
-                f"{PROP_CONTACTS} entry {position} is not an email address of "
-                f"{CONTACT_ADDRESS_MIN_LENGTH} to {CONTACT_ADDRESS_MAX_LENGTH} characters: "
-                "fix additional_contact_email_addresses."
+                f"{PROP_CONTACTS} entry {position} {problem}: fix "
+                "additional_contact_email_addresses."
             )
         if address.lower() in seen:
             raise PropertyError(
@@ -390,38 +516,190 @@ def _check_contacts(contacts: Sequence[str]) -> None:
 
 def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
     """Every value of the event that must never reach a log or a response: the
-    pre-signed ResponseURL and the properties the SES API marks sensitive."""
-    values = [str(event.get("ResponseURL") or "")]
+    pre-signed ResponseURL and the properties the SES API marks sensitive, with the parts
+    of them a service or a library may echo on their own (the URL's host and path, the
+    opening words of the description)."""
+    values = [_text(event.get("ResponseURL"))]
     for key in ("ResourceProperties", "OldResourceProperties"):
-        props = event.get(key) or {}
-        for name in (PROP_WEBSITE_URL, PROP_USE_CASE_DESCRIPTION):
-            if isinstance(props.get(name), str):
-                values.append(props[name])
-        url = props.get(PROP_WEBSITE_URL)
-        host = urllib.parse.urlsplit(url).hostname if isinstance(url, str) else None
-        if host and "." in host:
-            values.append(host)
+        props = event.get(key)
+        if not isinstance(props, Mapping):
+            continue
+        url = _text(props.get(PROP_WEBSITE_URL))
+        description = _text(props.get(PROP_USE_CASE_DESCRIPTION))
+        values += [url, description, description[:24].strip()]
+        try:
+            parts = urllib.parse.urlsplit(url)
+            values += [parts.hostname or "", parts.path if len(parts.path) > 1 else ""]
+        except ValueError:
+            pass
         contacts = props.get(PROP_CONTACTS)
         if isinstance(contacts, list):
-            values.extend(c for c in contacts if isinstance(c, str))
-    return tuple(v for v in values if v)
+            values += [c for c in contacts if isinstance(c, str)]
+    return tuple(v for v in values if len(v) >= 3)
 
 
-_URL_LIKE = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
-_ADDRESS_LIKE = re.compile(r"[^\s'\"<>(),;:]+@[^\s'\"<>(),;:]+")
+def _encodings(secret: str) -> set[str]:
+    """The forms in which a library or a service may echo a value."""
+    return {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        urllib.parse.quote(secret),
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+        html.escape(secret),
+        html.escape(secret, quote=False),
+    }
+
+
+_URL_LIKE = re.compile(r"[a-z][a-z0-9+.-]*(://|%3A%2F%2F)[^\s'\"<>]+", re.IGNORECASE)
+_ADDRESS_LIKE = re.compile(r"[^\s'\"<>(),;:]+(@|%40|&#64;|\\u0040)[^\s'\"<>(),;:]+")
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
-    """Remove sensitive values that a service message may echo back: the known ones in
-    any letter case, and anything shaped like a URL or an email address."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            text = re.sub(re.escape(secret), "<redacted>", text, flags=re.IGNORECASE)
+    """Mask the sensitive values in every form they may be echoed in (any letter case,
+    JSON, percent and HTML encoded), and anything shaped like a URL or an email address."""
+    forms = {form for secret in secrets if secret for form in _encodings(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = re.sub(re.escape(form), "<redacted>", text, flags=re.IGNORECASE)
     text = _URL_LIKE.sub("<redacted>", text)
     return _ADDRESS_LIKE.sub("<redacted>", text)
 
 
-TRUNCATED = " [truncated]"
+@dataclass(frozen=True)
+class Budget:
+    """Seconds of one invocation: SES work, then the stack status, then the response."""
+
+    ses: float
+    status: float
+    response: float
+
+
+def _reserve(remaining: float, share_min_max: tuple[float, float, float]) -> float:
+    share, low, high = share_min_max
+    return min(high, max(low, remaining * share))
+
+
+def plan_budget(remaining: float) -> Budget:
+    """Split the remaining time so that whatever SES does, the stack status can still be
+    read (a rollback must not fail) and the response sent before Lambda stops us."""
+    status = _reserve(remaining, STATUS_RESERVE)
+    response = _reserve(remaining, RESPONSE_RESERVE)
+    ses = max(0.0, remaining - FINAL_MARGIN_SECONDS - status - response)
+    return Budget(ses, status, response)
+
+
+def needs_stack_status(event: Mapping[str, Any], outcome: Outcome) -> bool:
+    return outcome.status == "FAILED" and event.get("RequestType") == "Update"
+
+
+def settle(outcome: Outcome, stack_status: str | None) -> Outcome:
+    """An Update that would fail while its stack is rolling back answers SUCCESS instead:
+    a FAILED rollback leaves the stack in UPDATE_ROLLBACK_FAILED, which only a person can
+    mend, while the state is read again on the next deployment anyway."""
+    if outcome.status != "FAILED" or not stack_status or "ROLLBACK_IN_PROGRESS" not in stack_status:
+        return outcome
+    logger.warning(
+        "Stack is in %s: answering SUCCESS instead of: %s", stack_status, outcome.reason
+    )
+    return Outcome("SUCCESS", outcome.physical_resource_id, outcome.data or unknown_attributes())
+
+
+@dataclass
+class Progress:
+    """What the worker has done, for the watchdog to say what happened. Every SES call
+    passes through `enter`; once the watchdog has closed it, none starts (the lock makes
+    "not closed, so start" and "close, then read what happened" exclusive)."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False
+    started: list[str] = field(default_factory=list)
+    # The state read before a PutAccountDetails that SES accepted, once it has.
+    accepted_from: AccountState | None = None
+    doing: str = "starting"
+
+    def enter(self, operation: str, doing: str) -> None:
+        with self.lock:
+            if self.closed:
+                raise Cancelled(operation)
+            self.started.append(operation)
+            self.doing = doing
+
+    def note(self, doing: str) -> None:
+        with self.lock:
+            self.doing = doing
+
+    def accepted(self, before: AccountState) -> None:
+        with self.lock:
+            self.accepted_from = before
+
+    def close(self) -> Progress:
+        """Close the gate; a snapshot of what had happened by then."""
+        with self.lock:
+            self.closed = True
+            return dataclasses.replace(self, lock=threading.Lock(), started=list(self.started))
+
+
+def accepted_outcome(before: AccountState, physical_id: str) -> Outcome:
+    """After an accepted request no answer may be FAILED: a review is open."""
+    return Outcome("SUCCESS", physical_id, attributes(before.after_accepted_request()))
+
+
+def fallback_outcome(progress: Progress, physical_id: str, reason: str, advice: str) -> Outcome:
+    """The answer when the work did not finish (watchdog, internal error)."""
+    if progress.accepted_from is not None:
+        logger.warning("%s The request had been accepted: reporting the open review.", reason)
+        return accepted_outcome(progress.accepted_from, physical_id)
+    if "PutAccountDetails" in progress.started:
+        sent = "The request for production access had been sent; whether SES took it is unknown."
+    else:
+        sent = "No request for production access was sent."
+    return Outcome("FAILED", physical_id, reason=f"{reason} {sent}", advice=advice)
+
+
+def watchdog_outcome(progress: Progress, physical_id: str, waited: float) -> Outcome:
+    return fallback_outcome(
+        progress,
+        physical_id,
+        f"The function stopped waiting for SES after {waited:.0f} s, before its timeout: "
+        f"{progress.doing}.",
+        "Deploying again is safe: it reads the state first and never submits twice. If it "
+        "persists, raise the construct's timeout or deploy fewer stacks at once.",
+    )
+
+
+def internal_error_outcome(progress: Progress, physical_id: str, error: BaseException) -> Outcome:
+    # The type only: its message or a traceback could quote a secret.
+    return fallback_outcome(
+        progress,
+        physical_id,
+        f"Internal error ({type(error).__name__}) in the SesProductionAccess handler.",
+        "Deploying again is safe (the state is read first); if it persists, report it "
+        "with the function's log.",
+    )
+
+
+def response_url_problem(url: object) -> str | None:
+    """Why the event's ResponseURL cannot be answered, or None. Never quotes it."""
+    if not isinstance(url, str) or not url:
+        return "is missing"
+    if invisible_character(url):
+        return "holds white space or control characters"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        return "is malformed"
+    if parts.scheme != "https" or not parts.hostname:
+        return "is not an https URL"
+    return None
+
+
+TRUNCATED = " [...]"
+
+
+def _encoded(body: Mapping[str, Any]) -> bytes:
+    return json.dumps(body).encode("utf-8")
 
 
 def _utf8_prefix(text: str, max_bytes: int) -> str:
@@ -429,33 +707,41 @@ def _utf8_prefix(text: str, max_bytes: int) -> str:
 
 
 def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
-    """The response document, at most RESPONSE_BODY_MAX_BYTES: the reason is shortened
-    first, then Data is dropped (a FAILED answer needs none)."""
+    """The response document, at most RESPONSE_BODY_MAX_BYTES for anything CloudFormation
+    sends: what happened is shortened first (measured in encoded bytes), then Data is
+    dropped from a FAILED answer; the advice is kept."""
     body: dict[str, Any] = {
         "Status": outcome.status,
-        "PhysicalResourceId": _utf8_prefix(outcome.physical_resource_id, 1024),
-        "StackId": event.get("StackId", ""),
-        "RequestId": event.get("RequestId", ""),
-        "LogicalResourceId": event.get("LogicalResourceId", ""),
+        "PhysicalResourceId": _utf8_prefix(outcome.physical_resource_id, PHYSICAL_ID_MAX_BYTES)
+        or PHYSICAL_ID_PREFIX,
+        "StackId": _text(event.get("StackId")),
+        "RequestId": _text(event.get("RequestId")),
+        "LogicalResourceId": _text(event.get("LogicalResourceId")),
         "NoEcho": False,
         "Data": outcome.data,
     }
-    reason = outcome.reason or ""
+    reason, advice = outcome.reason, outcome.advice
     if outcome.status == "FAILED" and not reason:
         reason = "The custom resource failed; see the function's log group."
-    if reason:
-        body["Reason"] = reason
-    encoded = json.dumps(body).encode("utf-8")
-    if len(encoded) > RESPONSE_BODY_MAX_BYTES and body.get("Reason"):
-        # JSON escapes every non-ASCII character, so each character cut saves >= 1 byte.
-        excess = len(encoded) - RESPONSE_BODY_MAX_BYTES
-        keep = max(0, len(body["Reason"]) - excess - len(TRUNCATED))
-        body["Reason"] = body["Reason"][:keep] + TRUNCATED
-        encoded = json.dumps(body).encode("utf-8")
-    if len(encoded) > RESPONSE_BODY_MAX_BYTES and outcome.status == "FAILED" and body["Data"]:
-        body["Data"] = {}
-        encoded = json.dumps(body).encode("utf-8")
-    return encoded
+    if not reason and not advice:
+        return _encoded(body)
+    if outcome.status == "FAILED" and outcome.data:
+        # Data only matters to GetAtt after SUCCESS; it goes before the reason is cut.
+        full = {**body, "Reason": " ".join(filter(None, (reason, advice)))}
+        if len(_encoded(full)) > RESPONSE_BODY_MAX_BYTES:
+            body["Data"] = {}
+    keep = len(reason)
+    while True:
+        cut = reason if keep == len(reason) else reason[:keep] + TRUNCATED
+        body["Reason"] = " ".join(filter(None, (cut, advice)))
+        excess = len(_encoded(body)) - RESPONSE_BODY_MAX_BYTES
+        if excess <= 0 or keep == 0:
+            break
+        # A character takes at most 12 encoded bytes (a JSON-escaped surrogate pair).
+        keep = max(0, keep - max(1, excess // 12))
+    if excess > 0:  # only with ids larger than CloudFormation sends: keep the answer short
+        body["Reason"] = "See the function's log group."
+    return _encoded(body)
 
 
 # --------------------------------------------------------------------------------------
@@ -464,7 +750,12 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
 
 
 class SesError(Exception):
-    """An SES call that failed for good; str() is a readable reason without secrets."""
+    """An SES call that failed for good: what happened, and what to do."""
+
+    def __init__(self, reason: str, advice: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.advice = advice
 
 
 class ConflictError(Exception):
@@ -473,32 +764,6 @@ class ConflictError(Exception):
 
 class Cancelled(Exception):
     """The watchdog has already answered; no further change may be made."""
-
-
-class Gate:
-    """Every SES call passes through it; once the watchdog closes it, none starts. The
-    lock makes "not closed, so start" and "close, then see what started" exclusive."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._closed = False
-        self.started: list[str] = []
-
-    def enter(self, operation: str) -> None:
-        with self._lock:
-            if self._closed:
-                raise Cancelled(operation)
-            self.started.append(operation)
-
-    def close(self) -> tuple[str, ...]:
-        """Close the gate and return the operations that were started before."""
-        with self._lock:
-            self._closed = True
-            return tuple(self.started)
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
 
 class SesClient(Protocol):
@@ -519,23 +784,29 @@ _ERROR_ADVICE = {
         "policy or permissions boundary denies ses:GetAccount and ses:PutAccountDetails, "
         "and that SES is available in the Region."
     ),
-    "NotFoundException": "SES found nothing to act on in this Region.",
+    "NotFoundException": "SES found nothing to act on in this Region: check the Region.",
+    "NoCredentialsError": "The function found no credentials: check its execution role.",
+    "ParamValidationError": (
+        "The SDK refused the request before sending it: check the construct's props."
+    ),
 }
 
 
-def _error_code(error: Exception) -> tuple[str, str, int]:
-    """(code, message, HTTP status) of a ClientError; the class name for other errors."""
+def _error_code(error: ClientError) -> tuple[str, int]:
+    """(code, HTTP status) of a ClientError. Its message is never used: a service may
+    echo a sensitive value in it, in a form that cannot be reliably masked."""
     response = getattr(error, "response", None) or {}
-    err = response.get("Error") or {}
+    code = str((response.get("Error") or {}).get("Code") or "UnknownError")
     status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
-    return str(err.get("Code") or type(error).__name__), str(err.get("Message") or ""), status
+    return code, int(status)
 
 
 class SesAccount:
     """GetAccount and PutAccountDetails for one Region, within a deadline.
 
     Throttling is retried with jittered backoff until the deadline; server errors and
-    network faults a few times; everything else fails at once with a readable reason.
+    network faults 3 times in all; anything else (the service's refusals, a request the
+    SDK cannot make) fails at once with a readable reason.
     """
 
     def __init__(
@@ -543,18 +814,16 @@ class SesAccount:
         client: SesClient,
         region: str,
         deadline: float,
-        secrets: Sequence[str] = (),
+        progress: Progress | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        gate: Gate | None = None,
     ) -> None:
         self._client = client
         self._region = region
         self._deadline = deadline
-        self._secrets = tuple(secrets)
+        self._progress = progress or Progress()
         self._clock = clock
         self._sleep = sleep
-        self._gate = gate or Gate()
 
     def get_account(self) -> AccountState:
         response = self._call("GetAccount", self._client.get_account)
@@ -566,62 +835,67 @@ class SesAccount:
 
     def pause(self, seconds: float) -> bool:
         """Wait if the deadline allows it; False when it does not."""
-        if self._gate.closed or self._clock() + seconds >= self._deadline:
+        if self._progress.closed or self._clock() + seconds >= self._deadline:
             return False
         self._sleep(seconds)
         return True
 
     def _call(self, operation: str, call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        name = f"ses:{operation} in {self._region}"
         attempt = 0
         while True:
-            self._gate.enter(operation)
             attempt += 1
+            self._progress.enter(operation, f"{name} had not answered (attempt {attempt})")
             try:
                 return call()
-            except (ClientError, BotoCoreError) as error:
-                code, message, status = _error_code(error)
+            except ClientError as error:
+                code, status = _error_code(error)
                 if code == "ConflictException" and operation == "PutAccountDetails":
-                    raise ConflictError(message) from error
+                    raise ConflictError(operation) from error
                 throttled = code in _THROTTLING_CODES or status == 429
-                # No HTTP answer at all (connection refused or dropped, read timeout).
-                transient = status >= 500 or isinstance(error, BotoCoreError)
-                if throttled or (transient and attempt < SES_SERVER_ERROR_ATTEMPTS):
-                    delay = min(
-                        SES_BACKOFF_MAX_SECONDS, SES_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
-                    ) * random.uniform(0.5, 1.0)
-                    if self._clock() + delay < self._deadline:
-                        logger.warning(
-                            "%s in %s answered %s (attempt %d); retrying in %.1f s",
-                            operation, self._region, code, attempt, delay,
-                        )
-                        self._sleep(delay)
-                        continue
-                raise SesError(self._reason(operation, code, message, status, attempt)) from error
+                retry = throttled or (status >= 500 and attempt < SES_SERVER_ERROR_ATTEMPTS)
+                problem = (
+                    f"SES throttled {name} ({code}, {attempt} attempts)"
+                    if throttled
+                    else f"{name} answered {code} (HTTP {status}, {attempt} attempts)"
+                )
+                advice = self._advice(code, throttled)
+            except (NetworkError, HTTPClientError) as error:
+                # No HTTP answer at all: refused, dropped, timed out. Worth another try.
+                retry = attempt < SES_SERVER_ERROR_ATTEMPTS
+                kind = type(error).__name__
+                problem = f"{name} could not be reached ({kind}, {attempt} attempts)"
+                advice = (
+                    "Check that SES is available in the Region and that the function can "
+                    "reach it, then deploy again."
+                )
+            except BotoCoreError as error:
+                # Made here, before anything was sent: another try would fail the same way.
+                code = type(error).__name__
+                raise SesError(
+                    f"{name} could not be made ({code}).",
+                    _ERROR_ADVICE.get(code, "Deploy again; if it persists, report it."),
+                ) from error
+            self._progress.note(problem)
+            delay = min(
+                SES_BACKOFF_MAX_SECONDS, SES_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
+            ) * random.uniform(0.5, 1.0)
+            if retry and self._clock() + delay < self._deadline:
+                logger.warning("%s; retrying in %.1f s", problem, delay)
+                self._sleep(delay)
+                continue
+            raise SesError(f"{problem}.", advice)
 
-    def _reason(
-        self, operation: str, code: str, message: str, status: int, attempts: int
-    ) -> str:
-        if code in _THROTTLING_CODES:
-            advice = (
-                f"SES kept throttling the account after {attempts} attempts within the "
-                "function's time budget: deploy again later, or deploy fewer stacks at once."
+    @staticmethod
+    def _advice(code: str, throttled: bool) -> str:
+        if throttled:
+            return (
+                "SES kept throttling the account within the function's time budget: "
+                "deploy again later, or deploy fewer stacks at once."
             )
-        elif code in _ERROR_ADVICE:
-            advice = _ERROR_ADVICE[code]
-        elif status >= 500:
-            advice = (
-                f"SES answered HTTP {status} to {attempts} attempts: deploy again; if it "
-                "persists, check the AWS Health Dashboard."
-            )
-        elif not message:
-            advice = (
-                f"SES could not be reached or did not answer after {attempts} attempts: "
-                "check the Region and the function's network access, then deploy again."
-            )
-        else:
-            advice = "SES failed: deploy again; if it persists, check the AWS Health Dashboard."
-        detail = f": {redact(message, self._secrets)}" if message else ""
-        return f"ses:{operation} in {self._region} failed with {code}{detail}. {advice}"
+        return _ERROR_ADVICE.get(
+            code, "Deploy again; if it persists, check the AWS Health Dashboard."
+        )
 
 
 def make_ses_client(region: str) -> SesClient:
@@ -650,21 +924,23 @@ def make_ses_client(region: str) -> SesClient:
 def send_response(
     url: str,
     body: bytes,
-    give_up_at: float | None = None,
+    give_up_at: float,
     attempts: int = RESPONSE_ATTEMPTS,
+    clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> bool:
-    """PUT the response to the pre-signed URL: at most `attempts` tries, none started
-    after `give_up_at` (time.monotonic()), then give up.
+    """PUT the response to the pre-signed URL: at most `attempts` tries, none started or
+    waited for past `give_up_at` (on `clock`), then give up.
 
-    The URL is a secret (anyone holding it can answer for the stack): it is never logged.
+    The URL is a secret (anyone holding it can answer for the stack): it is never logged,
+    and nothing raised here escapes (an exception's text could quote it).
     """
+    made = 0
     for attempt in range(1, attempts + 1):
-        timeout = RESPONSE_TIMEOUT_SECONDS
-        if give_up_at is not None:
-            timeout = min(timeout, give_up_at - time.monotonic())
-            if timeout <= 0:
-                break
+        timeout = min(RESPONSE_TIMEOUT_SECONDS, give_up_at - clock())
+        if timeout < RESPONSE_MIN_ATTEMPT_SECONDS:
+            break
+        made = attempt
         try:
             request = urllib.request.Request(
                 url,
@@ -678,16 +954,17 @@ def send_response(
                 return True
         except urllib.error.HTTPError as error:
             problem = f"HTTP {error.code}"
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except Exception as error:
             problem = type(getattr(error, "reason", error)).__name__
         logger.warning("Response PUT attempt %d of %d failed: %s", attempt, attempts, problem)
+        delay = RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1)
         if attempt < attempts:
-            sleep(RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1))
-    logger.error("Giving up on the response PUT after %d attempts", attempt)
+            sleep(max(0.0, min(delay, give_up_at - clock() - RESPONSE_MIN_ATTEMPT_SECONDS)))
+    logger.error("Giving up on the response after %d attempt(s)", made)
     return False
 
 
-def read_stack_status(stack_id: str, client: Any = None) -> str | None:
+def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -> str | None:
     """The stack's status (to recognise a rollback), or None when it cannot be read."""
     try:
         if client is None:
@@ -697,14 +974,34 @@ def read_stack_status(stack_id: str, client: Any = None) -> str | None:
             client = boto3.client(
                 "cloudformation",
                 region_name=stack_id.split(":")[3],
-                config=Config(connect_timeout=3, read_timeout=5, retries={"total_max_attempts": 2}),
+                config=Config(
+                    connect_timeout=seconds / 2,
+                    read_timeout=seconds / 2,
+                    retries={"total_max_attempts": 1},
+                ),
             )
         stacks = client.describe_stacks(StackName=stack_id).get("Stacks") or [{}]
         status = stacks[0].get("StackStatus")
         return str(status) if status else None
-    except (ClientError, BotoCoreError, IndexError) as error:
+    except Exception as error:
         logger.warning("Could not read the stack's status: %s", type(error).__name__)
         return None
+
+
+def bounded(call: Callable[[], Any], seconds: float) -> Any:
+    """call() in a daemon thread, or None if it has not returned within `seconds`."""
+    box: list[Any] = []
+
+    def target() -> None:
+        try:
+            box.append(call())
+        except Exception as error:
+            logger.warning("%s", type(error).__name__)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(max(0.0, seconds))
+    return box[0] if box else None
 
 
 # --------------------------------------------------------------------------------------
@@ -712,38 +1009,13 @@ def read_stack_status(stack_id: str, client: Any = None) -> str | None:
 # --------------------------------------------------------------------------------------
 
 
-def unknown_attributes() -> dict[str, str]:
-    """Data when SES could not be read: every key present (GetAtt needs it), none guessed."""
-    return dict.fromkeys(DATA_KEYS, ABSENT)
-
-
 def process(
     event: Mapping[str, Any],
     ses_factory: Callable[[Desired], SesAccount],
     default_region: str | None,
-    stack_status: Callable[[str], str | None] | None = None,
+    progress: Progress,
 ) -> Outcome:
-    """Run one lifecycle event to an Outcome. Raises only on a bug; the caller reports it.
-
-    An Update that would fail while its stack is rolling back answers SUCCESS instead: a
-    FAILED rollback leaves the stack in UPDATE_ROLLBACK_FAILED, which only a person can
-    mend, while the state is read again on the next deployment anyway.
-    """
-    outcome = _process(event, ses_factory, default_region)
-    if outcome.status == "FAILED" and event.get("RequestType") == "Update" and stack_status:
-        status = stack_status(str(event.get("StackId", "")))
-        if status is not None and "ROLLBACK_IN_PROGRESS" in status:
-            logger.warning("Stack is in %s: SUCCESS instead of: %s", status, outcome.reason)
-            data = outcome.data or unknown_attributes()
-            return Outcome("SUCCESS", outcome.physical_resource_id, data)
-    return outcome
-
-
-def _process(
-    event: Mapping[str, Any],
-    ses_factory: Callable[[Desired], SesAccount],
-    default_region: str | None,
-) -> Outcome:
+    """Run one lifecycle event to an Outcome (before the rollback rule)."""
     request_type = event.get("RequestType")
     fallback_id = event_physical_id(event, default_region)
 
@@ -752,18 +1024,20 @@ def _process(
         # changes nothing in SES and keeps the id CloudFormation sent.
         return Outcome("SUCCESS", fallback_id)
     if request_type not in ("Create", "Update"):
+        shown = _shown(request_type) if isinstance(request_type, str) else "missing"
         return Outcome(
             "FAILED",
             fallback_id,
-            reason=f"Unknown RequestType {request_type!r}: expected Create, Update or Delete.",
+            reason=f"Unknown RequestType {shown}.",
+            advice="Expected Create, Update or Delete.",
         )
 
     try:
-        desired = parse_properties(event.get("ResourceProperties") or {}, default_region)
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
     except PropertyError as error:
         return Outcome("FAILED", fallback_id, reason=str(error))
 
-    physical_id = physical_resource_id(str(event.get("StackId", "")), desired.region)
+    physical_id = physical_resource_id(_text(event.get("StackId")), desired.region)
     ses = ses_factory(desired)
     try:
         state = ses.get_account()
@@ -774,24 +1048,25 @@ def _process(
             state.review_status or ABSENT, action.value,
         )
         if action is Action.SUBMIT:
-            state = _submit(ses, desired, state)
+            state = _submit(ses, desired, state, progress)
     except SesError as error:
-        return Outcome("FAILED", physical_id, reason=str(error))
+        return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
 
-    failure = denied_reason(state, desired)
-    if failure:
-        return Outcome("FAILED", physical_id, data=attributes(state), reason=failure)
-    return Outcome("SUCCESS", physical_id, data=attributes(state))
+    denied = denied_outcome(state, desired, physical_id)
+    return denied or Outcome("SUCCESS", physical_id, attributes(state))
 
 
-def _submit(ses: SesAccount, desired: Desired, before: AccountState) -> AccountState:
+def _submit(
+    ses: SesAccount, desired: Desired, before: AccountState, progress: Progress
+) -> AccountState:
     try:
         ses.put_account_details(desired)
-        logger.info("Requested production access in %s", desired.region)
     except ConflictError:
         # Someone else (another stack, the console) opened a review in between.
         logger.info("A review is already open in %s; reading its state", desired.region)
         return ses.get_account()
+    progress.accepted(before)
+    logger.info("Requested production access in %s", desired.region)
     try:
         state = ses.get_account()
         for _ in range(REREAD_ATTEMPTS):
@@ -801,100 +1076,135 @@ def _submit(ses: SesAccount, desired: Desired, before: AccountState) -> AccountS
     except SesError as error:
         # AWS accepted the request, so a review is open: failing (and rolling back the
         # user's stack) would be wrong. Report it with what was read before the request.
-        logger.warning("Reading the state after the request failed: %s", error)
-        return dataclasses.replace(
-            before, has_details=True, review_status="PENDING", case_id=None
-        )
+        logger.warning("Reading the state after the request failed: %s", error.reason)
+        return before.after_accepted_request()
     return state
+
+
+class _RedactingFilter(logging.Filter):
+    """On the runtime's log handlers: whatever logs through them (this module, the SDK,
+    a library), the event's sensitive values are masked and no traceback is printed."""
+
+    secrets: tuple[str, ...] = ()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return False
+        if record.exc_info and record.exc_info[0] is not None:
+            message = f"{message} ({record.exc_info[0].__name__})"
+        record.msg, record.args = redact(message, self.secrets), ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+_LOG_FILTER = _RedactingFilter()
+
+
+def guard_logs(secrets: Sequence[str]) -> None:
+    """Install the redacting filter on every handler of the root logger (the runtime's)."""
+    _LOG_FILTER.secrets = tuple(secrets)
+    for handler_ in logging.getLogger().handlers:
+        if _LOG_FILTER not in handler_.filters:
+            handler_.addFilter(_LOG_FILTER)
 
 
 def _remaining_seconds(context: Any) -> float:
     getter = getattr(context, "get_remaining_time_in_millis", None)
-    return getter() / 1000.0 if callable(getter) else DEFAULT_REMAINING_SECONDS
+    return float(getter()) / 1000.0 if callable(getter) else DEFAULT_REMAINING_SECONDS
 
 
-def handler(event: dict[str, Any], context: Any) -> None:
+def handler(event: Any, context: Any) -> None:
     """Lambda entry point: the custom resource's service token."""
     run(event, context)
 
 
 def run(
-    event: Mapping[str, Any],
+    event: Any,
     context: Any,
     client_factory: Callable[[str], SesClient] = make_ses_client,
-    stack_status: Callable[[str], str | None] = read_stack_status,
-) -> Outcome:
-    """Answer one event exactly once, before the Lambda timeout, and return the answer."""
+    stack_status: Callable[[str, float], str | None] = read_stack_status,
+) -> Outcome | None:
+    """Answer one event at most once, before the Lambda timeout, and return the answer
+    (None when the event cannot be answered: then nothing is changed either).
+
+    Nothing raises out of here: an exception would leave the stack waiting for the
+    ServiceTimeout, and the runtime would log its text.
+    """
     started = time.monotonic()
     remaining = _remaining_seconds(context)
-    margin = min(WATCHDOG_MAX_SECONDS, max(WATCHDOG_MIN_SECONDS, remaining * WATCHDOG_SHARE))
-    deadline = started + max(0.0, remaining - margin)
-    default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    logger.info(
-        "%s %s (RequestId %s)",
-        event.get("RequestType"), event.get("LogicalResourceId"), event.get("RequestId"),
-    )
+    give_up_at = started + remaining - FINAL_MARGIN_SECONDS
+    try:
+        if not isinstance(event, Mapping):
+            logger.error("Not a CloudFormation event (%s): nothing to answer", type(event).__name__)
+            return None
+        guard_logs(sensitive_values(event))
+        budget = plan_budget(remaining)
+        logger.info(
+            "%s %s (RequestId %s)",
+            _shown(_text(event.get("RequestType"))),
+            _shown(_text(event.get("LogicalResourceId"))),
+            _shown(_text(event.get("RequestId"))),
+        )
+        problem = response_url_problem(event.get("ResponseURL"))
+        if problem:
+            # No answer can reach CloudFormation: changing SES now would be a change
+            # nobody is told about. The stack fails at its ServiceTimeout.
+            logger.error("The event's ResponseURL %s: nothing was changed or answered", problem)
+            return None
+        default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        fallback_id = event_physical_id(event, default_region)
+        progress = Progress()
+        outcome = _work(event, client_factory, default_region, progress, budget, started)
+        if needs_stack_status(event, outcome):
+            stack_id = _text(event.get("StackId"))
+            status = bounded(lambda: stack_status(stack_id, budget.status), budget.status)
+            outcome = settle(outcome, status)
+    except Exception as error:
+        logger.error("Unexpected error %s", type(error).__name__)
+        fallback_id = event_physical_id(event, None) if isinstance(event, Mapping) else ""
+        outcome = internal_error_outcome(Progress(), fallback_id, error)
+    logger.info("Answering %s", outcome.status)
+    try:
+        body = build_response_body(event, outcome)
+    except Exception as error:
+        logger.error("Could not build the response (%s)", type(error).__name__)
+        body = build_response_body({}, internal_error_outcome(Progress(), fallback_id, error))
+    send_response(_text(event.get("ResponseURL")), body, give_up_at)
+    return outcome
 
-    gate = Gate()
-    secrets = sensitive_values(event)
+
+def _work(
+    event: Mapping[str, Any],
+    client_factory: Callable[[str], SesClient],
+    default_region: str | None,
+    progress: Progress,
+    budget: Budget,
+    started: float,
+) -> Outcome:
+    """process() in a worker thread under the watchdog."""
+    deadline = started + budget.ses
+    fallback_id = event_physical_id(event, default_region)
 
     def ses_factory(desired: Desired) -> SesAccount:
-        return SesAccount(
-            client_factory(desired.region),
-            desired.region,
-            deadline,
-            secrets=secrets,
-            gate=gate,
-        )
+        return SesAccount(client_factory(desired.region), desired.region, deadline, progress)
 
     result: list[Outcome] = []
 
     def work() -> None:
         try:
-            result.append(process(event, ses_factory, default_region, stack_status))
+            result.append(process(event, ses_factory, default_region, progress))
         except Cancelled:
             pass
-        except Exception as error:  # any bug still gets a readable FAILED
-            # The type only: its message or a traceback could quote a secret.
+        except Exception as error:
             logger.error("Unexpected error %s", type(error).__name__)
-            result.append(
-                Outcome(
-                    "FAILED",
-                    event_physical_id(event, default_region),
-                    reason=(
-                        f"Internal error ({type(error).__name__}) in the SesProductionAccess "
-                        "handler: deploying again is safe (the state is read first); if it "
-                        "persists, report it with the function's log."
-                    ),
-                )
-            )
+            result.append(internal_error_outcome(progress, fallback_id, error))
 
     worker = threading.Thread(target=work, name="ses-production-access", daemon=True)
     worker.start()
     worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    snapshot = progress.close()
     if result:
-        outcome = result[0]
-    else:
-        started_calls = gate.close()
-        submitted = (
-            "The request for production access had been sent: it is under review."
-            if "PutAccountDetails" in started_calls
-            else "No request for production access was sent."
-        )
-        outcome = Outcome(
-            "FAILED",
-            event_physical_id(event, default_region),
-            reason=(
-                f"SES did not answer within {deadline - started:.0f} s: the watchdog stopped "
-                f"waiting before the function's timeout. {submitted} Deploying again reads "
-                "the state first and never submits twice."
-            ),
-        )
-    logger.info("Answering %s", outcome.status)
-    send_response(
-        str(event.get("ResponseURL", "")),
-        build_response_body(event, outcome),
-        # Stop trying just before the Lambda timeout; the runtime would kill us anyway.
-        give_up_at=started + remaining - RESPONSE_FINAL_MARGIN_SECONDS,
-    )
-    return outcome
+        return result[0]
+    return watchdog_outcome(snapshot, fallback_id, time.monotonic() - started)

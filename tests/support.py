@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import os
+import ssl
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -13,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+import trustme
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLER_PATH = ROOT / "lambda" / "index.py"
@@ -23,6 +28,16 @@ RESPONSE_PATH = (
     "/cloudformation-custom-resource-response-useast1/arn%3Aaws%3Acloudformation/"
     "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0123456789abcdefSECRETSIGNATURE"
 )
+
+
+# The handler answers only https ResponseURLs, as CloudFormation's are: the receiver below
+# serves TLS with a certificate from this test CA, which every process of the tests trusts
+# through OpenSSL's SSL_CERT_FILE (urllib's default context reads it).
+_CA = trustme.CA()
+_SERVER_CERT = _CA.issue_cert("127.0.0.1", "localhost")
+CA_FILE = str(Path(tempfile.mkdtemp(prefix="test-ca-")) / "ca.pem")
+_CA.cert_pem.write_to_path(CA_FILE)
+os.environ["SSL_CERT_FILE"] = CA_FILE
 
 
 def load_handler_module() -> ModuleType:
@@ -37,7 +52,7 @@ def load_handler_module() -> ModuleType:
 
 
 def load_event(
-    name: str, response_url: str = "http://127.0.0.1:9/never", **overrides: Any
+    name: str, response_url: str = "https://127.0.0.1:9/never", **overrides: Any
 ) -> dict[str, Any]:
     """A CloudFormation event from tests/events/NAME.json with its ResponseURL set."""
     event = json.loads((EVENTS / f"{name}.json").read_text())
@@ -77,8 +92,8 @@ class RecordedPut:
 
 
 class ResponseReceiver:
-    """Stands in for the pre-signed S3 URL on 127.0.0.1: records every PUT (headers and
-    body); the first `fail_first` PUTs are answered 500."""
+    """Stands in for the pre-signed S3 URL on 127.0.0.1, over TLS: records every PUT
+    (headers and body); the first `fail_first` PUTs are answered 500."""
 
     def __init__(self, fail_first: int = 0) -> None:
         self.fail_first = fail_first
@@ -104,6 +119,9 @@ class ResponseReceiver:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        _SERVER_CERT.configure_cert(context)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -111,7 +129,7 @@ class ResponseReceiver:
     @property
     def url(self) -> str:
         port = self._server.server_address[1]
-        return f"http://127.0.0.1:{port}{RESPONSE_PATH}"
+        return f"https://127.0.0.1:{port}{RESPONSE_PATH}"
 
     def __enter__(self) -> ResponseReceiver:
         self._thread.start()

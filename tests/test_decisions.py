@@ -78,15 +78,17 @@ def test_fractional_send_rate_is_kept(index: ModuleType) -> None:
 
 def test_denied_review_fails_only_when_fail_on_denied(index: ModuleType) -> None:
     denied = state(index, "denied")
-    assert index.denied_reason(denied, desired(index)) is None
-    reason = index.denied_reason(denied, desired(index, FailOnDenied="true"))
-    assert "173254819200123" in reason
-    assert "fail_on_denied=False" in reason
+    assert index.denied_outcome(denied, desired(index), "pid") is None
+    outcome = index.denied_outcome(denied, desired(index, FailOnDenied="true"), "pid")
+    assert outcome.status == "FAILED"
+    assert "173254819200123" in outcome.reason
+    assert "fail_on_denied=False" in outcome.advice
 
 
 def test_fail_on_denied_does_not_fail_other_states(index: ModuleType) -> None:
     for name in ("production", "pending", "sandbox_new"):
-        assert index.denied_reason(state(index, name), desired(index, FailOnDenied="true")) is None
+        failing = desired(index, FailOnDenied="true")
+        assert index.denied_outcome(state(index, name), failing, "pid") is None
 
 
 def test_put_params_carry_the_details_and_ask_for_production(index: ModuleType) -> None:
@@ -114,11 +116,12 @@ def test_region_falls_back_to_the_functions_region(index: ModuleType) -> None:
         ({"MailType": "PROMOTIONAL"}, r"^MailType 'PROMOTIONAL' .*MailType\.MARKETING"),
         ({"ContactLanguage": "JP"}, r"^ContactLanguage 'JP' .*ContactLanguage\.JA"),
         ({"WebsiteURL": "example.com"}, r"^WebsiteURL is not an absolute http\(s\) URL"),
-        ({"WebsiteURL": "https://e.com/" + "a" * 990}, r"^WebsiteURL is 1004 .*at most 1000"),
+        ({"WebsiteURL": "https://e.com/" + "a" * 990}, r"^WebsiteURL must be 1 to 1000"),
         ({"UseCaseDescription": " "}, r"^UseCaseDescription is empty"),
         ({"UseCaseDescription": "a" * 5001}, r"^UseCaseDescription is 5001 .*at most 5000"),
         ({"AdditionalContactEmailAddresses": []}, r"holds 0 addresses; SES accepts 1 to 4"),
-        ({"AdditionalContactEmailAddresses": ["x@y"]}, r"entry 1 is not an email address"),
+        ({"AdditionalContactEmailAddresses": ["x@y"]}, r"entry 1 is not 6 to 254"),
+        ({"AdditionalContactEmailAddresses": ["xyz@host"]}, r"entry 1 domain is not a valid"),
         ({"AdditionalContactEmailAddresses": ["a@b.io", "A@b.io"]}, r"entry 2 repeats"),
         ({"AdditionalContactEmailAddresses": "a@b.io"}, r"must be a list of strings"),
         ({"Region": "Frankfurt"}, r"^Region 'Frankfurt' is not an AWS Region name"),
@@ -167,7 +170,7 @@ def test_response_body_shortens_a_long_reason_to_4096_bytes(index: ModuleType) -
     outcome = index.Outcome("FAILED", "pid", reason="é" * 5000)
     encoded = index.build_response_body(load_event("create"), outcome)
     assert len(encoded) <= 4096
-    assert json.loads(encoded)["Reason"].endswith("[truncated]")
+    assert json.loads(encoded)["Reason"].endswith("[...]")
 
 
 def test_failed_response_always_has_a_reason(index: ModuleType) -> None:
@@ -213,7 +216,7 @@ def test_response_body_stays_within_4096_bytes_whatever_it_carries(index: Module
     body = json.loads(encoded)
     assert len(encoded) <= 4096
     assert len(body["PhysicalResourceId"].encode("utf-8")) <= 1024
-    assert body["Reason"].endswith("[truncated]")
+    assert body["Reason"].endswith("[...]")
 
 
 def test_physical_id_before_validation_never_carries_an_invalid_region(
@@ -228,5 +231,5 @@ def test_physical_id_before_validation_never_carries_an_invalid_region(
 
 @pytest.mark.parametrize("url", ["https://example.com\n", "https://exa\tmple.com"])
 def test_fails_on_a_website_url_with_white_space(index: ModuleType, url: str) -> None:
-    with pytest.raises(index.PropertyError, match=r"^WebsiteURL is not an absolute"):
+    with pytest.raises(index.PropertyError, match=r"^WebsiteURL holds a white space"):
         desired(index, WebsiteURL=url)

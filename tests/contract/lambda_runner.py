@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from support import CA_FILE
+
 from contract.cloud_assembly import Artefact
 from contract.local_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 
@@ -139,6 +141,8 @@ class LambdaRuntime:
             "HTTPS_PROXY": DEAD_PROXY,
             "http_proxy": DEAD_PROXY,
             "https_proxy": DEAD_PROXY,
+            # The response receiver's test CA (the handler answers only https URLs).
+            "SSL_CERT_FILE": CA_FILE,
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
         }
