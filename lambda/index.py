@@ -311,7 +311,7 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     return physical_resource_id(_text(event.get("StackId")), region)
 
 
-_REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d{1,2}")
+_REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
 _LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -335,6 +335,8 @@ def invisible_character(text: str) -> str | None:
 
 def host_name_problem(host: str) -> str | None:
     """Why a DNS name is not one a reviewer (or a mail server) could reach, or None."""
+    if invisible_character(host):  # the idna codec would silently drop some of them
+        return "is not a valid host name"
     try:
         name = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
@@ -526,7 +528,8 @@ def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
             continue
         url = _text(props.get(PROP_WEBSITE_URL))
         description = _text(props.get(PROP_USE_CASE_DESCRIPTION))
-        values += [url, description, description[:24].strip()]
+        # A service that cuts what it echoes still shows the description's opening.
+        values += [url, description, description[:10]]
         try:
             parts = urllib.parse.urlsplit(url)
             values += [parts.hostname or "", parts.path if len(parts.path) > 1 else ""]
@@ -616,7 +619,8 @@ class Progress:
     started: list[str] = field(default_factory=list)
     # The state read before a PutAccountDetails that SES accepted, once it has.
     accepted_from: AccountState | None = None
-    doing: str = "starting"
+    doing: str = "SES had not been called"
+    problem: str = ""  # the last fault that was retried
 
     def enter(self, operation: str, doing: str) -> None:
         with self.lock:
@@ -625,9 +629,12 @@ class Progress:
             self.started.append(operation)
             self.doing = doing
 
-    def note(self, doing: str) -> None:
+    def note(self, problem: str) -> None:
         with self.lock:
-            self.doing = doing
+            self.problem = problem
+
+    def summary(self) -> str:
+        return f"{self.doing} (before: {self.problem})" if self.problem else self.doing
 
     def accepted(self, before: AccountState) -> None:
         with self.lock:
@@ -662,7 +669,7 @@ def watchdog_outcome(progress: Progress, physical_id: str, waited: float) -> Out
         progress,
         physical_id,
         f"The function stopped waiting for SES after {waited:.0f} s, before its timeout: "
-        f"{progress.doing}.",
+        f"{progress.summary()}.",
         "Deploying again is safe: it reads the state first and never submits twice. If it "
         "persists, raise the construct's timeout or deploy fewer stacks at once.",
     )
