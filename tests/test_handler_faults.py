@@ -77,13 +77,14 @@ class ScriptedClient:
 def throttled() -> Exception:
     from botocore.exceptions import ClientError
 
-    return ClientError(
+    error: Exception = ClientError(
         {
             "Error": {"Code": "TooManyRequestsException", "Message": "slow down"},
             "ResponseMetadata": {"HTTPStatusCode": 429},
         },
         "GetAccount",
     )
+    return error
 
 
 def invoke(
