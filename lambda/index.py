@@ -101,6 +101,13 @@ PROP_CONTACT_LANGUAGE = "ContactLanguage"
 PROP_USE_CASE_DESCRIPTION = "UseCaseDescription"
 PROP_CONTACTS = "AdditionalContactEmailAddresses"
 PROP_FAIL_ON_DENIED = "FailOnDenied"
+PROP_STATUS_BUS_ARN = "StatusBusArn"
+
+# The status event: sent to a central bus after every Create and Update (and by the
+# watcher on a change), so that an organisation sees every account x Region in one place.
+EVENT_SOURCE = "ses-production-access"
+EVENT_DETAIL_TYPE = "SES Production Access Status"
+EVENT_ATTEMPTS = 2
 
 # The time budget of one invocation (seconds), as shares of the remaining time, clamped:
 # first SES, then reading the stack's status (to recognise a rollback), then the response
@@ -154,6 +161,7 @@ class Desired:
     use_case_description: str | None = None
     additional_contact_email_addresses: tuple[str, ...] = ()
     fail_on_denied: bool = False
+    status_bus_arn: str | None = None
 
     def put_account_details_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -288,13 +296,41 @@ def denied_outcome(state: AccountState, desired: Desired, physical_id: str) -> O
 
 def physical_resource_id(stack_id: str, region: str) -> str:
     """Stable for one account and Region, so an Update is never a replacement."""
-    parts = stack_id.split(":")
-    account = parts[4] if len(parts) > 4 and parts[4].isdigit() else "account"
-    return f"{PHYSICAL_ID_PREFIX}-{account}-{region}"
+    return f"{PHYSICAL_ID_PREFIX}-{account_of(stack_id) or 'account'}-{region}"
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def account_of(stack_id: str) -> str:
+    parts = stack_id.split(":")
+    return parts[4] if len(parts) > 4 and parts[4].isdigit() else ""
+
+
+def status_detail(
+    account: str, region: str, trigger: str, data: Mapping[str, str]
+) -> dict[str, str]:
+    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
+    return {"Account": account, "Region": region, "Trigger": trigger, **data}
+
+
+def status_notice(
+    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
+    request_type = event.get("RequestType")
+    if request_type not in ("Create", "Update") or not outcome.data:
+        return None
+    try:
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
+    except PropertyError:
+        return None
+    if desired.status_bus_arn is None:
+        return None
+    account = account_of(_text(event.get("StackId")))
+    detail = status_detail(account, desired.region, str(request_type), outcome.data)
+    return desired.status_bus_arn, detail
 
 
 def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> str:
@@ -312,6 +348,9 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+_EVENT_BUS_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
+)
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
 _LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -482,6 +521,13 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "set fail_on_denied to true or false."
         )
 
+    bus = _string(props, PROP_STATUS_BUS_ARN, "status_bus") or None
+    if bus is not None and not _EVENT_BUS_ARN_PATTERN.fullmatch(bus):
+        raise PropertyError(
+            f"StatusBusArn {_shown(bus)} is not an EventBridge event bus ARN: set "
+            "status_bus to the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)."
+        )
+
     return Desired(
         region=region,
         mail_type=mail_type,
@@ -490,6 +536,7 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
         use_case_description=description,
         additional_contact_email_addresses=contacts,
         fail_on_denied=flag in _TRUE_STRINGS,
+        status_bus_arn=bus,
     )
 
 
@@ -995,6 +1042,47 @@ def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -
         return None
 
 
+def put_status_event(
+    bus_arn: str, detail: Mapping[str, str], seconds: float, client: Any = None
+) -> bool:
+    """One status event on the bus, in the bus's own Region. Best effort: False (logged)
+    when it was not taken; never raises."""
+    try:
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            client = boto3.client(
+                "events",
+                region_name=bus_arn.split(":")[3],
+                config=Config(
+                    connect_timeout=seconds / 2,
+                    read_timeout=seconds / 2,
+                    retries={"total_max_attempts": EVENT_ATTEMPTS},
+                ),
+            )
+        answer = client.put_events(
+            Entries=[
+                {
+                    "Source": EVENT_SOURCE,
+                    "DetailType": EVENT_DETAIL_TYPE,
+                    "Detail": json.dumps(detail),
+                    "EventBusName": bus_arn,
+                }
+            ]
+        )
+        failed = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
+        if answer.get("FailedEntryCount") or failed:
+            logger.warning("The status event was refused: %s", ", ".join(map(str, failed)))
+            return False
+        logger.info("Status event sent to the status bus")
+        return True
+    except Exception as error:
+        code = error.response["Error"].get("Code") if isinstance(error, ClientError) else None
+        logger.warning("The status event was not sent: %s", code or type(error).__name__)
+        return False
+
+
 def bounded(call: Callable[[], Any], seconds: float) -> Any:
     """call() in a daemon thread, or None if it has not returned within `seconds`."""
     box: list[Any] = []
@@ -1179,6 +1267,14 @@ def run(
         logger.error("Could not build the response (%s)", type(error).__name__)
         body = build_response_body({}, internal_error_outcome(Progress(), fallback_id, error))
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
+    # After the answer, so that it can never hold or fail the deployment.
+    try:
+        notice = status_notice(event, outcome, os.environ.get("AWS_REGION"))
+        seconds = give_up_at - time.monotonic()
+        if notice and seconds > RESPONSE_MIN_ATTEMPT_SECONDS:
+            bounded(lambda: put_status_event(*notice, seconds), seconds)
+    except Exception as error:
+        logger.warning("The status event was not sent: %s", type(error).__name__)
     return outcome
 
 

@@ -1,0 +1,178 @@
+"""The status event a Create or Update sends to the central bus (the organisation roll-up),
+against moto's EventBridge on 127.0.0.1: the event is routed by a rule on the bus to an
+SQS queue, and read back from there."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto_server import MOTO_ACCOUNT, moto_environment, moto_server
+from support import Context, ResponseReceiver, load_event
+
+ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+BUS_REGION = "us-east-1"  # the bus lives elsewhere than the SES Region (eu-west-1)
+BUS_ARN = f"arn:aws:events:{BUS_REGION}:{MOTO_ACCOUNT}:event-bus/ses-status"
+SENSITIVE = ("private-site", "Secret use case", "alice.private", "ops.private")
+
+
+@dataclass
+class Bus:
+    url: str
+    queue_url: str
+
+    def events(self) -> list[dict[str, Any]]:
+        sqs = boto3.client("sqs", region_name=BUS_REGION, endpoint_url=self.url)
+        messages = sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+        ).get("Messages", [])
+        return [json.loads(m["Body"]) for m in messages]
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[Bus]:
+    with moto_server() as url:
+        for name, value in moto_environment(url).items():
+            monkeypatch.setenv(name, value)
+        events = boto3.client("events", region_name=BUS_REGION)
+        sqs = boto3.client("sqs", region_name=BUS_REGION)
+        events.create_event_bus(Name="ses-status")
+        queue = sqs.create_queue(QueueName="roll-up")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+        events.put_rule(
+            Name="all", EventBusName="ses-status",
+            EventPattern=json.dumps({"source": ["ses-production-access"]}),
+        )
+        events.put_targets(
+            Rule="all", EventBusName="ses-status",
+            Targets=[{"Id": "queue", "Arn": queue_arn["Attributes"]["QueueArn"]}],
+        )
+        yield Bus(url, queue)
+
+
+class Ses:
+    def __init__(self, *answers: str) -> None:
+        self.answers = [json.loads((ACCOUNTS / f"{a}.json").read_text()) for a in answers]
+
+    def get_account(self) -> dict[str, Any]:
+        return dict(self.answers.pop(0) if len(self.answers) > 1 else self.answers[0])
+
+    def put_account_details(self, **kwargs: Any) -> dict[str, Any]:
+        return {}
+
+
+def deploy(
+    index: ModuleType, receiver: ResponseReceiver, ses: Ses, name: str = "create", **props: Any
+) -> Any:
+    event = load_event(name, receiver.url)
+    event["ResourceProperties"].update(props)
+    return index.run(event, Context(10.0), lambda region: ses, lambda stack_id, s: None)
+
+
+def test_a_create_sends_one_status_event_to_the_bus_in_its_region(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    deploy(index, response_receiver, Ses("sandbox_new", "pending"), StatusBusArn=BUS_ARN)
+    (event,) = bus.events()
+    assert (event["source"], event["detail-type"]) == (
+        "ses-production-access", "SES Production Access Status",
+    )
+    detail = event["detail"]
+    assert (detail["Account"], detail["Region"], detail["Trigger"]) == (
+        MOTO_ACCOUNT, "eu-west-1", "Create",
+    )
+    assert detail["SandboxStatus"] == "PENDING_REVIEW"
+    assert set(index.DATA_KEYS) <= set(detail)
+
+
+def test_an_update_sends_its_status_event_too(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    deploy(index, response_receiver, Ses("production"), "update", StatusBusArn=BUS_ARN)
+    (event,) = bus.events()
+    assert (event["detail"]["Trigger"], event["detail"]["SandboxStatus"]) == (
+        "Update", "PRODUCTION",
+    )
+
+
+def test_the_status_event_carries_no_sensitive_value(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    deploy(index, response_receiver, Ses("sandbox_new", "pending"), StatusBusArn=BUS_ARN)
+    text = json.dumps(bus.events())
+    for value in SENSITIVE:
+        assert value not in text
+
+
+def test_no_status_event_without_a_bus_or_on_delete(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    deploy(index, response_receiver, Ses("production"))
+    deploy(index, response_receiver, Ses("production"), "delete", StatusBusArn=BUS_ARN)
+    assert bus.events() == []
+
+
+def test_a_bus_that_refuses_never_fails_the_deployment(
+    index: ModuleType,
+    response_receiver: ResponseReceiver,
+    bus: Bus,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    missing = BUS_ARN.replace("ses-status", "no-such-bus")
+    outcome = deploy(index, response_receiver, Ses("production"), StatusBusArn=missing)
+    assert outcome.status == "SUCCESS"
+    assert response_receiver.only_response()["Status"] == "SUCCESS"
+    assert "The status event was not sent" in caplog.text
+
+
+def test_an_unreachable_bus_is_given_up_within_the_functions_time(
+    index: ModuleType, response_receiver: ResponseReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    started = time.monotonic()
+    event = load_event("create", response_receiver.url)
+    event["ResourceProperties"]["StatusBusArn"] = BUS_ARN
+    index.run(event, Context(5.0), lambda region: Ses("production"), lambda s, t: None)
+    assert time.monotonic() - started < 5.0
+    assert response_receiver.only_response()["Status"] == "SUCCESS"
+
+
+def test_fails_on_a_status_bus_arn_that_is_not_one(index: ModuleType) -> None:
+    props = {**load_event("create")["ResourceProperties"], "StatusBusArn": "ses-status"}
+    with pytest.raises(index.PropertyError, match=r"^StatusBusArn 'ses-status' is not an"):
+        index.parse_properties(props, None)
+
+
+def test_put_events_request_matches_the_eventbridge_model(index: ModuleType) -> None:
+    import botocore.session
+    from botocore.stub import Stubber
+
+    client = botocore.session.get_session().create_client(
+        "events", region_name=BUS_REGION,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+    detail = index.status_detail(MOTO_ACCOUNT, "eu-west-1", "Create", {"SandboxStatus": "X"})
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "put_events",
+            {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]},
+            {"Entries": [{
+                "Source": "ses-production-access",
+                "DetailType": "SES Production Access Status",
+                "Detail": json.dumps(detail),
+                "EventBusName": BUS_ARN,
+            }]},
+        )
+        assert index.put_status_event(BUS_ARN, detail, 2.0, client) is True
