@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from . import _limits
+from . import _inline, _limits
+from ._inline import HANDLER_MODULE
 
 # Construct id of the shared handler under the stack. Public API: renaming it would
 # replace the function in every user's stack.
 HANDLER_ID = "SesProductionAccessHandler"
-HANDLER_MODULE = "index"
 HANDLER_FUNCTION = "handler"
-
-
-def handler_code_path() -> Path:
-    """The folder holding ``index.py``: inside the installed wheel, or ``lambda/`` of a
-    source checkout (the wheel copies ``lambda/`` to ``ses_production_access/_lambda``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_lambda", here.parent / "lambda"):
-        if (candidate / f"{HANDLER_MODULE}.py").is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"The SesProductionAccess handler ({HANDLER_MODULE}.py) is missing from {here}: "
-        "reinstall the ses-production-access package."
-    )
 
 
 class SesProductionAccessHandler(Construct):
@@ -108,9 +93,8 @@ class SesProductionAccessHandler(Construct):
             architecture=_limits.HANDLER_ARCHITECTURE,
             memory_size=_limits.HANDLER_MEMORY_MIB,
             handler=f"{HANDLER_MODULE}.{HANDLER_FUNCTION}",
-            code=lambda_.Code.from_asset(
-                str(handler_code_path()), exclude=["__pycache__", "*.pyc"]
-            ),
+            # Inline (ZipFile): no file asset, so no bootstrap bucket is needed.
+            code=lambda_.Code.from_inline(_inline.inline_code()),
             timeout=timeout,
             role=self.role,
             log_group=self.log_group,

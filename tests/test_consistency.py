@@ -11,7 +11,8 @@ from support import HANDLER_PATH
 
 from ses_production_access import ContactLanguage, MailType, SandboxStatus, _limits
 from ses_production_access._construct import ATTRIBUTES
-from ses_production_access._handler import HANDLER_FUNCTION, HANDLER_MODULE, handler_code_path
+from ses_production_access._handler import HANDLER_FUNCTION
+from ses_production_access._inline import HANDLER_MODULE, handler_code_path
 
 
 def test_handler_limits_match_the_library(index: ModuleType) -> None:
@@ -54,7 +55,7 @@ def test_handler_enum_values_match_botocore_model(index: ModuleType) -> None:
 
 
 def test_handler_module_is_self_contained() -> None:
-    # Only the standard library and boto3/botocore: it ships as a file asset or inline.
+    # Only the standard library and boto3/botocore: it ships inline in the template.
     tree = ast.parse(HANDLER_PATH.read_text())
     allowed_third_party = {"boto3", "botocore"}
     for node in ast.walk(tree):
