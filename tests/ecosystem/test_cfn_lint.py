@@ -1,4 +1,5 @@
-"""cfn-lint: the example app's template has no error and no unexplained warning."""
+"""cfn-lint: the example app's template and the plain template of
+``ses-production-access template`` have no error and no unexplained warning."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from cfnlint.api import lint_all
 
 from ecosystem.ecosystem_support import Synthesis
+from ses_production_access import plain_template
 
 # Findings allowed in the template, each with the reason it stays. Errors never are.
 EXPLAINED = {
@@ -18,17 +20,22 @@ EXPLAINED = {
 }
 
 
-@pytest.fixture(scope="module")
-def findings(example_app: Synthesis) -> list[str]:
+@pytest.fixture(scope="module", params=["example", "plain"])
+def findings(request: pytest.FixtureRequest) -> list[str]:
     """Every cfn-lint finding (all rules, informational and experimental included, all
-    Regions: the example stack is environment-agnostic) as 'RULE severity: message'."""
-    matches = lint_all(json.dumps(example_app.template()))
+    Regions: both templates are environment-agnostic) as 'RULE severity: message'."""
+    if request.param == "example":
+        example_app: Synthesis = request.getfixturevalue("example_app")
+        body = example_app.template()
+    else:
+        body = plain_template()
+    matches = lint_all(json.dumps(body))
     return [f"{m.rule.id} {m.rule.severity}: {m.message}" for m in matches]
 
 
-def test_example_template_has_no_cfn_lint_error(findings: list[str]) -> None:
+def test_template_has_no_cfn_lint_error(findings: list[str]) -> None:
     assert [finding for finding in findings if finding.startswith("E")] == []
 
 
-def test_example_template_has_no_unexplained_cfn_lint_finding(findings: list[str]) -> None:
+def test_template_has_no_unexplained_cfn_lint_finding(findings: list[str]) -> None:
     assert [finding for finding in findings if finding.split()[0] not in EXPLAINED] == []

@@ -1,5 +1,6 @@
 """The wheel: built from the repo, installed into a fresh virtual environment outside it,
-it synthesizes the example app with nothing from the source tree."""
+it synthesizes the example app with nothing from the source tree, the handler it ships read
+into the template at synth, and its console script writes the plain template."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
+from ses_production_access._inline import strip_docstrings
 
 HANDLER = ROOT / "lambda" / "index.py"
 
@@ -40,7 +42,7 @@ sys.addaudithook(audit)
 runpy.run_path("app.py", run_name="__main__")
 
 import ses_production_access
-from ses_production_access._handler import handler_code_path
+from ses_production_access._inline import handler_code_path
 
 with open(report, "w") as out:
     json.dump(
@@ -101,16 +103,15 @@ def installed(
     return Installed(venv=installed_wheel.venv, outdir=outdir, report=report)
 
 
-def function_asset(outdir: Path) -> Path:
-    """The folder in cdk.out that becomes the function's code."""
-    template = json.loads((outdir / f"{EXAMPLE_STACK}.template.json").read_text())
+def inline_code(template: dict[str, Any]) -> str:
+    """The function's code as the template carries it."""
     (function,) = (
         resource
         for resource in template["Resources"].values()
         if resource["Type"] == "AWS::Lambda::Function"
     )
-    key: str = function["Properties"]["Code"]["S3Key"]
-    return outdir / f"asset.{key.removesuffix('.zip')}"
+    code: str = function["Properties"]["Code"]["ZipFile"]
+    return code
 
 
 def test_wheel_ships_the_type_marker_and_the_handler(wheel: Path) -> None:
@@ -139,10 +140,40 @@ def test_synthesis_from_the_wheel_reads_nothing_from_the_source_tree(
     assert str(ROOT) not in installed.report["sys_path"]
 
 
-def test_function_asset_holds_exactly_the_handler(installed: Installed) -> None:
-    asset = function_asset(installed.outdir)
-    assert sorted(p.relative_to(asset).as_posix() for p in asset.rglob("*")) == ["index.py"]
-    assert (asset / "index.py").read_bytes() == HANDLER.read_bytes()
+def test_inline_code_is_the_stripped_form_of_the_shipped_handler(
+    installed: Installed, installed_wheel: InstalledWheel
+) -> None:
+    template = json.loads((installed.outdir / f"{EXAMPLE_STACK}.template.json").read_text())
+    assert inline_code(template) == strip_docstrings(installed_wheel.handler().read_text())
+    assert not list(installed.outdir.glob("asset.*"))
+
+
+def test_wheel_declares_the_console_script(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        (entry_points,) = [n for n in archive.namelist() if n.endswith("/entry_points.txt")]
+        lines = archive.read(entry_points).decode().splitlines()
+    assert "[console_scripts]" in lines
+    assert "ses-production-access = ses_production_access._cli:main" in lines
+
+
+def test_installed_console_script_writes_the_plain_template_outside_the_repo(
+    installed_wheel: InstalledWheel, tmp_path: Path
+) -> None:
+    script = installed_wheel.venv / "bin" / "ses-production-access"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    done = subprocess.run(
+        [str(script), "template", "--output", "plain.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    template = json.loads((tmp_path / "plain.json").read_text())
+    assert inline_code(template) == strip_docstrings(installed_wheel.handler().read_text())
+    assert "WebsiteURL" in template["Parameters"]
 
 
 def test_construct_synthesizes_without_importing_cdk_nag(installed: Installed) -> None:

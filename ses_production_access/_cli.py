@@ -1,0 +1,80 @@
+"""The ``ses-production-access`` command.
+
+    ses-production-access template [--output FILE]
+
+One subcommand per job; each is a function taking the parsed arguments and returning
+the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+PROG = "ses-production-access"
+EXIT_OK = 0
+EXIT_FAILED = 1  # argparse exits with 2 on a usage error
+
+
+def _template(args: argparse.Namespace) -> int:
+    # Imported here: it starts aws-cdk-lib (a Node.js process), which --help does not need.
+    from ._template import TEMPLATE_BODY_MAX_BYTES, template_json
+
+    text = template_json()
+    output: Path | None = args.output
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"{PROG} template: cannot write {output}: {reason}.", file=sys.stderr)
+        return EXIT_FAILED
+    size = len(text.encode("utf-8"))
+    print(
+        f"Wrote {output} ({size:,} bytes; CloudFormation takes up to "
+        f"{TEMPLATE_BODY_MAX_BYTES:,} directly).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description="Amazon SES production access, with or without CDK.",
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    template = commands.add_parser(
+        "template",
+        help="write the plain CloudFormation template",
+        description=(
+            "Write a CloudFormation template that requests SES production access, with "
+            "the request's details as parameters. It needs no CDK and no bootstrap: deploy "
+            "it with 'aws cloudformation deploy --capabilities CAPABILITY_IAM', as a "
+            "StackSet, or from Terraform."
+        ),
+    )
+    template.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the template to FILE (default: standard output)",
+    )
+    template.set_defaults(run=_template)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
