@@ -1,9 +1,11 @@
 """Synthesis into a temporary cdk.out, and what a deployment would take from it.
 
-Everything the contract tests run comes from the cloud assembly, not from the source
-tree: the function's handler string, runtime, timeout, environment and code (the asset
-folder that cdk.out holds), the custom resource's properties, and every ``Fn::GetAtt``
-that reads the custom resource.
+Everything the contract tests run comes from the template, not from the source tree:
+the function's handler string, runtime, timeout, environment and code (the inline
+``Code.ZipFile``, written to ``index.py`` as CloudFormation does), the custom resource's
+properties, and every ``Fn::GetAtt`` that reads the custom resource. The plain template of
+``ses-production-access template`` is read the same way, with its parameters resolved as
+CloudFormation resolves them (``Ref``, ``Fn::If``, ``Conditions``, ``AWS::NoValue``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,26 @@ SYNTH_TIMEOUT_SECONDS = 120
 
 # Attribute names of Fn::Sub strings: ${Logical.Attribute}.
 _SUB_GETATT = re.compile(r"\$\{([A-Za-z0-9]+)\.([A-Za-z0-9.]+)\}")
+# CloudFormation writes a Python function's ZipFile code to this file.
+INLINE_MODULE = "index"
+
+
+class ParameterRefused(ValueError):
+    """CloudFormation would refuse these parameter values before creating anything."""
+
+
+class _NoValue:
+    """AWS::NoValue: the property (or list item) is left out."""
+
+
+NO_VALUE = _NoValue()
+
+
+@dataclass(frozen=True)
+class _FromSsm:
+    """A parameter whose value CloudFormation reads from SSM: unknown here."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -43,15 +65,21 @@ class Artefact:
     timeout_seconds: int
     memory_mib: int
     environment: dict[str, str]
-    asset_dir: Path
+    code_dir: Path  # the function's code as Lambda unpacks it: index.py from Code.ZipFile
     get_atts: frozenset[str]
     allowed_actions: frozenset[str] = frozenset()
     service_timeout_seconds: int | None = None
+    # The values the stack is deployed with (a template with Parameters).
+    parameters: dict[str, str] = field(default_factory=dict)
 
-    def resource_properties(self, region: str, account: str) -> dict[str, Any]:
-        """The properties as CloudFormation hands them to the function: intrinsics
-        resolved, every scalar a string."""
-        context = _Intrinsics(self, region, account)
+    def resource_properties(
+        self, region: str, account: str, parameters: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The properties as CloudFormation hands them to the function: parameters
+        (`parameters` over the artefact's own) and intrinsics resolved, every scalar a
+        string. Raises ParameterRefused where CloudFormation would refuse the values."""
+        given = {**self.parameters, **(parameters or {})}
+        context = _Intrinsics(self, region, account, parameter_values(self.template, given))
         resolved = context.resolve(self.properties)
         stringified: dict[str, Any] = _stringify(resolved)
         return stringified
@@ -71,27 +99,79 @@ class Synthesized:
 
     artefacts: dict[str, Artefact]
     installed_report: dict[str, Any]
-    # Each artefact's asset folder as synthesis left it (running the function later writes
-    # __pycache__ into it).
-    asset_files: dict[str, tuple[str, ...]]
+    # Each artefact's code folder as read from its template (running the function later
+    # writes __pycache__ into it).
+    code_files: dict[str, tuple[str, ...]]
+
+
+def parameter_values(template: Mapping[str, Any], given: Mapping[str, str]) -> dict[str, Any]:
+    """Each declared parameter's value as CloudFormation resolves it: the given value,
+    else the default; a CommaDelimitedList split at commas with each member trimmed.
+    Raises ParameterRefused as CloudFormation refuses the stack: an undeclared or missing
+    parameter, a value outside AllowedValues or AllowedPattern, or of the wrong length."""
+    declared: dict[str, Any] = template.get("Parameters", {})
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterRefused(f"Parameters: {unknown} do not exist in the template")
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if name in given:
+            raw = given[name]
+        elif "Default" in spec:
+            raw = str(spec["Default"])
+        else:
+            raise ParameterRefused(f"Parameters: [{name}] must have values")
+        kind = spec.get("Type", "String")
+        if kind == "String":
+            members = [raw]
+            values[name] = raw
+        elif kind == "CommaDelimitedList":
+            members = [member.strip() for member in raw.split(",")]
+            values[name] = members
+        elif kind.startswith("AWS::SSM::Parameter::Value<"):
+            # CDK's BootstrapVersion: read from SSM, which the harness does not model.
+            values[name] = _FromSsm(name)
+            continue
+        else:
+            raise ValueError(f"the contract harness does not resolve parameters of type {kind}")
+        for member in members:
+            _check_parameter(name, spec, member)
+    return values
+
+
+def _check_parameter(name: str, spec: Mapping[str, Any], value: str) -> None:
+    allowed = spec.get("AllowedValues")
+    if allowed is not None and value not in allowed:
+        raise ParameterRefused(f"Parameter '{name}' must be one of AllowedValues")
+    pattern = spec.get("AllowedPattern")
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise ParameterRefused(f"Parameter '{name}' must match pattern {pattern}")
+    if not int(spec.get("MinLength", 0)) <= len(value) <= int(spec.get("MaxLength", 1 << 30)):
+        raise ParameterRefused(f"Parameter '{name}' has a length outside its limits")
 
 
 class _Intrinsics:
-    def __init__(self, artefact: Artefact, region: str, account: str) -> None:
+    def __init__(
+        self, artefact: Artefact, region: str, account: str, parameters: Mapping[str, Any]
+    ) -> None:
         self.artefact = artefact
-        self.pseudo = {
+        self.pseudo: dict[str, Any] = {
             "AWS::Region": region,
             "AWS::AccountId": account,
             "AWS::Partition": "aws",
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": artefact.stack_name,
+            "AWS::NoValue": NO_VALUE,
         }
+        self.parameters = parameters
+        self.conditions: dict[str, Any] = artefact.template.get("Conditions", {})
         self.region = region
         self.account = account
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            items = [self.resolve(v) for v in value]
+            return [item for item in items if item is not NO_VALUE]
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
@@ -99,6 +179,11 @@ class _Intrinsics:
             if key == "Ref":
                 if arg in self.pseudo:
                     return self.pseudo[arg]
+                if arg in self.parameters:
+                    value = self.parameters[arg]
+                    if isinstance(value, _FromSsm):
+                        raise ValueError(f"cannot resolve Ref {arg!r}: its value is in SSM")
+                    return value
                 if arg == self.artefact.function_id:
                     return self.artefact.function_name()
                 raise ValueError(f"cannot resolve Ref {arg!r}")
@@ -109,10 +194,44 @@ class _Intrinsics:
                 raise ValueError(f"cannot resolve Fn::GetAtt {arg!r}")
             if key == "Fn::Join":
                 separator, parts = arg
-                return separator.join(str(self.resolve(p)) for p in parts)
+                return separator.join(str(p) for p in self._list(parts))
+            if key == "Fn::Select":
+                index, items = arg
+                return self._list(items)[int(self.resolve(index))]
+            if key == "Fn::If":
+                condition, if_true, if_false = arg
+                return self.resolve(if_true if self.condition(condition) else if_false)
             if key.startswith("Fn::"):
                 raise ValueError(f"the contract harness does not resolve {key}")
-        return {k: self.resolve(v) for k, v in value.items()}
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not NO_VALUE}
+
+    def _list(self, value: Any) -> list[Any]:
+        resolved = self.resolve(value)
+        assert isinstance(resolved, list), f"not a list: {value!r}"
+        return resolved
+
+    def condition(self, name: str) -> bool:
+        """A condition of the template's Conditions section, evaluated."""
+        if name not in self.conditions:
+            raise ValueError(f"no condition {name!r} in the template")
+        return self._evaluate(self.conditions[name])
+
+    def _evaluate(self, expression: Any) -> bool:
+        ((key, arg),) = expression.items()
+        if key == "Condition":
+            return self.condition(arg)
+        if key == "Fn::Equals":
+            left, right = (self.resolve(a) for a in arg)
+            return bool(left == right)
+        if key == "Fn::Not":
+            (inner,) = arg
+            return not self._evaluate(inner)
+        if key == "Fn::And":
+            return all(self._evaluate(inner) for inner in arg)
+        if key == "Fn::Or":
+            return any(self._evaluate(inner) for inner in arg)
+        raise ValueError(f"the contract harness does not evaluate the condition function {key}")
 
 
 def _stringify(value: Any) -> Any:
@@ -164,6 +283,24 @@ def read_artefact(outdir: Path, stack_name: str) -> Artefact:
     stack = manifest["artifacts"][stack_name]
     assert stack["type"] == "aws:cloudformation:stack", stack["type"]
     template = json.loads((outdir / stack["properties"]["templateFile"]).read_text())
+    return artefact_of(template, stack_name, outdir / f"{stack_name}.code")
+
+
+def read_template(path: Path, stack_name: str, parameters: Mapping[str, str]) -> Artefact:
+    """The custom resource of the template file at `path`, deployed as stack `stack_name`
+    with `parameters`."""
+    template = json.loads(path.read_text())
+    return artefact_of(template, stack_name, path.parent / f"{stack_name}.code", parameters)
+
+
+def artefact_of(
+    template: dict[str, Any],
+    stack_name: str,
+    code_dir: Path,
+    parameters: Mapping[str, str] | None = None,
+) -> Artefact:
+    """The custom resource of `template` and its function, whose inline code is written
+    to `code_dir`."""
     resources: dict[str, Any] = template["Resources"]
 
     custom = [k for k, r in resources.items() if r["Type"] == RESOURCE_TYPE]
@@ -189,12 +326,13 @@ def read_artefact(outdir: Path, stack_name: str) -> Artefact:
         timeout_seconds=int(fprops.get("Timeout", 3)),
         memory_mib=int(fprops.get("MemorySize", 128)),
         environment=dict((fprops.get("Environment") or {}).get("Variables") or {}),
-        asset_dir=_asset_dir(outdir, stack, fprops["Code"], function),
+        code_dir=_inline_code(fprops, code_dir),
         get_atts=get_atts_of(template, resource_id),
         allowed_actions=_allowed_actions(resources, fprops.get("Role")),
         service_timeout_seconds=(
             int(properties["ServiceTimeout"]) if "ServiceTimeout" in properties else None
         ),
+        parameters=dict(parameters or {}),
     )
 
 
@@ -219,31 +357,18 @@ def _allowed_actions(resources: Mapping[str, Any], role_ref: Any) -> frozenset[s
     return frozenset(actions)
 
 
-def _asset_dir(
-    outdir: Path, stack: Mapping[str, Any], code: Mapping[str, Any], function: Mapping[str, Any]
-) -> Path:
-    """The folder cdk.out holds for the function's code: from the asset metadata when
-    the CLI added it, else from the asset manifest entry whose object key the template
-    names."""
-    metadata_path = (function.get("Metadata") or {}).get("aws:asset:path")
-    if metadata_path:
-        return outdir / str(metadata_path)
-    if "ZipFile" in code:
-        raise AssertionError("inline code: the harness expects a file asset")
-    key = code["S3Key"]
-    asset_manifests = [a for a in stack.get("dependencies", []) if a.endswith(".assets")]
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    for name in asset_manifests:
-        assets = json.loads(
-            (outdir / manifest["artifacts"][name]["properties"]["file"]).read_text()
-        )
-        for entry in assets.get("files", {}).values():
-            destinations = entry.get("destinations", {}).values()
-            if any(d.get("objectKey") == key for d in destinations):
-                source = entry["source"]
-                assert source.get("packaging") == "zip", source
-                return outdir / str(source["path"])
-    raise AssertionError(f"no asset in {outdir} has the object key {key}")
+def _inline_code(function_properties: Mapping[str, Any], code_dir: Path) -> Path:
+    """`code_dir` holding the function's inline code as CloudFormation deploys it: the
+    ZipFile text as index.py, nothing else."""
+    code = function_properties["Code"]
+    assert set(code) == {"ZipFile"}, f"the function's code is not inline: {sorted(code)}"
+    handler_module = str(function_properties["Handler"]).rsplit(".", 1)[0]
+    assert handler_module == INLINE_MODULE, f"inline code runs only as {INLINE_MODULE}.*"
+    text = code["ZipFile"]
+    assert isinstance(text, str), f"the inline code is not plain text: {text!r}"
+    code_dir.mkdir(parents=True)
+    (code_dir / f"{INLINE_MODULE}.py").write_text(text, encoding="utf-8")
+    return code_dir
 
 
 def synthesize(command: Sequence[str], outdir: Path, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
@@ -268,6 +393,21 @@ def synthesize(command: Sequence[str], outdir: Path, cwd: Path = ROOT) -> subpro
     )
 
 
+def write_plain_template(output: Path) -> subprocess.Popen[bytes]:
+    """Start ``ses-production-access template --output OUTPUT``, the console script this
+    venv installed, as a user would run it: outside the repo, nothing of CDK's or AWS's
+    in the environment."""
+    script = Path(sys.executable).parent / "ses-production-access"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CDK_", "AWS_"))}
+    return subprocess.Popen(
+        [str(script), "template", "--output", str(output)],
+        cwd=output.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def wait_for(process: subprocess.Popen[bytes], what: str) -> None:
     output, _ = process.communicate(timeout=SYNTH_TIMEOUT_SECONDS)
     if process.returncode != 0:
@@ -280,7 +420,7 @@ def example_app_command() -> list[str]:
 
 
 # Runs installed_app.py in the interpreter of the venv the wheel is installed in, then
-# reports where the package (and so the handler folder that became the function's asset)
+# reports where the package (and so the handler file read into the function's inline code)
 # came from, and every file or folder of the repo Python opened outside the venv's
 # dependencies and installed_app.py itself.
 _INSTALLED_RUNNER = """
@@ -302,7 +442,7 @@ sys.addaudithook(audit)
 runpy.run_path(app, run_name="__main__")
 
 import ses_production_access
-from ses_production_access._handler import handler_code_path
+from ses_production_access._inline import handler_code_path
 
 with open(report, "w") as out:
     json.dump(

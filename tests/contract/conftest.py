@@ -1,6 +1,7 @@
 """Session fixtures of the contract tests: synthesis (once; the installed-package stack with
-the Python of a fresh venv holding the wheel), the Lambda-like runtime, and the scenario
-book that runs each scenario once for every test that reads it."""
+the Python of a fresh venv holding the wheel; the plain template with the console script),
+the Lambda-like runtime, and the scenario book that runs each scenario once for every test
+that reads it."""
 
 from __future__ import annotations
 
@@ -18,12 +19,23 @@ from contract.cloud_assembly import (
     files_in,
     installed_app_command,
     read_artefact,
+    read_template,
     synthesize,
     wait_for,
+    write_plain_template,
 )
-from contract.harness import Deployment, Lab
+from contract.harness import PLAIN_PARAMETERS, PLAIN_STACK, Deployment, Lab
 from contract.lambda_runner import LambdaRuntime, build_boto3_layer
-from contract.scenarios import EXAMPLE, INSTALLED, SCENARIOS, ScenarioBook
+from contract.scenarios import (
+    EXAMPLE,
+    INSTALLED,
+    LIFECYCLE,
+    LIFECYCLE_ARTEFACTS,
+    PLAIN,
+    SCENARIOS,
+    ScenarioBook,
+    on,
+)
 
 EXAMPLE_STACK = "SesProductionAccessExample"
 INSTALLED_STACK = "SesProductionAccessInstalled"
@@ -39,18 +51,22 @@ def pytest_configure(config: pytest.Config) -> None:
 def synthesized(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Synthesized:
-    """app.py, and a stack built from the wheel installed in a fresh venv, synthesized
-    side by side."""
+    """app.py, a stack built from the wheel installed in a fresh venv, and the plain
+    template of the console script, synthesized side by side."""
     root = tmp_path_factory.mktemp("cdk")
     report = root / "installed-report.json"
+    plain_path = root / "plain" / "template.json"
+    plain_path.parent.mkdir()
     example = synthesize(example_app_command(), root / "example.out")
+    plain = write_plain_template(plain_path)
     # Requested only now (tests/conftest.py, once a session), so that app.py synthesizes
     # while the wheel is built and installed.
     try:
         installed_wheel: InstalledWheel = request.getfixturevalue("installed_wheel")
     except BaseException:
-        example.kill()
-        example.wait()
+        for process in (example, plain):
+            process.kill()
+            process.wait()
         raise
     installed = synthesize(
         installed_app_command(installed_wheel.python, installed_wheel.dependencies, report),
@@ -59,21 +75,27 @@ def synthesized(
     )
     wait_for(example, "app.py")
     wait_for(installed, "the installed-package app")
+    wait_for(plain, "ses-production-access template")
+    # The acknowledgement: the one value the template allows, as the console offers it.
+    declared = json.loads(plain_path.read_text())["Parameters"]
+    (acknowledgement,) = declared["AcknowledgeSendingPolicy"]["AllowedValues"]
+    parameters = {**PLAIN_PARAMETERS, "AcknowledgeSendingPolicy": acknowledgement}
     artefacts = {
         EXAMPLE: read_artefact(root / "example.out", EXAMPLE_STACK),
         INSTALLED: read_artefact(root / "installed.out", INSTALLED_STACK),
+        PLAIN: read_template(plain_path, PLAIN_STACK, parameters),
     }
     return Synthesized(
         artefacts=artefacts,
         installed_report=json.loads(report.read_text()),
-        asset_files={name: files_in(a.asset_dir) for name, a in artefacts.items()},
+        code_files={name: files_in(a.code_dir) for name, a in artefacts.items()},
     )
 
 
 @pytest.fixture(scope="session")
 def artefacts(synthesized: Synthesized) -> dict[str, Artefact]:
-    """app.py and a stack built from the installed wheel, as their cloud assemblies hold
-    them."""
+    """app.py, a stack built from the installed wheel and the plain template, as their
+    templates hold them."""
     return synthesized.artefacts
 
 
@@ -99,17 +121,36 @@ def _selected_scenarios(session: pytest.Session) -> set[str]:
         if not str(item.path).startswith(str(Path(__file__).parent)):
             continue
         marker = item.get_closest_marker("scenario")
-        if marker is not None:
-            names.add(marker.args[0])
         callspec = getattr(item, "callspec", None)
+        if marker is not None:
+            artefact = callspec.params.get("lifecycle_artefact", EXAMPLE) if callspec else EXAMPLE
+            names.add(on(marker.args[0], artefact))
         if callspec is not None and "scenario_name" in callspec.params:
             names.add(callspec.params["scenario_name"])
     return names & set(SCENARIOS)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked with a lifecycle scenario runs once per artefact the lifecycle
+    scenarios run on."""
+    marker = metafunc.definition.get_closest_marker("scenario")
+    lifecycle = marker is not None and marker.args[0] in LIFECYCLE
+    if lifecycle and "lifecycle_artefact" in metafunc.fixturenames:
+        metafunc.parametrize("lifecycle_artefact", LIFECYCLE_ARTEFACTS, indirect=True)
+
+
 @pytest.fixture
-def trace(request: pytest.FixtureRequest, book: ScenarioBook) -> Deployment:
-    """The record of the scenario named by the test's `scenario` marker."""
+def lifecycle_artefact(request: pytest.FixtureRequest) -> str:
+    """The artefact a lifecycle scenario's test reads (app.py unless parametrized)."""
+    return str(getattr(request, "param", EXAMPLE))
+
+
+@pytest.fixture
+def trace(
+    request: pytest.FixtureRequest, book: ScenarioBook, lifecycle_artefact: str
+) -> Deployment:
+    """The record of the scenario named by the test's `scenario` marker (for a lifecycle
+    scenario, its run on the test's artefact)."""
     marker = request.node.get_closest_marker("scenario")
     assert marker is not None, "mark the test with @pytest.mark.scenario(name)"
-    return book.get(marker.args[0])
+    return book.get(on(marker.args[0], lifecycle_artefact))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +20,16 @@ from contract.ses_endpoint import SesEndpoint, SesRequest
 ACCOUNT = "123456789012"
 # The Region the stack (and so the function) is deployed to.
 STACK_REGION = "eu-west-1"
+# The plain template's stack, deployed with these values as `--parameter-overrides` gives
+# them (FailOnDenied keeps its default; the acknowledgement is the template's one choice).
+PLAIN_STACK = "SesProductionAccessPlain"
+PLAIN_PARAMETERS = {
+    "MailType": "TRANSACTIONAL",
+    "WebsiteURL": "https://www.plain-example.org/signup",
+    "UseCaseDescription": "Order confirmations for customers of www.plain-example.org.",
+    "AdditionalContactEmailAddresses": "postmaster@plain-example.org, abuse@plain-example.org",
+    "ContactLanguage": "EN",
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ def new_stack_id(stack_name: str) -> str:
 class Deployment:
     """The custom resource of one artefact, with its own SES endpoint, CloudFormation
     stand-in (its stack) and response receiver, sent Create, Update and Delete events as
-    CloudFormation sends them."""
+    CloudFormation sends them. `parameters` override the artefact's parameter values."""
 
     def __init__(
         self,
@@ -88,6 +98,7 @@ class Deployment:
         ses: SesEndpoint,
         cloudformation: CloudFormationEndpoint,
         receiver: ResponseReceiver,
+        parameters: Mapping[str, str] | None = None,
     ) -> None:
         self.artefact = artefact
         self.runtime = runtime
@@ -95,7 +106,7 @@ class Deployment:
         self.cloudformation = cloudformation
         self.receiver = receiver
         self.stack_id = cloudformation.stack_id
-        self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT)
+        self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT, parameters)
         self.physical_id: str | None = None
         self.invocations: list[Invocation] = []
         self._before_update: dict[str, Any] | None = None
@@ -198,11 +209,13 @@ class Lab:
         self.runtime = runtime
 
     @contextmanager
-    def deploy(self, artefact: str, fail_puts: int = 0) -> Iterator[Deployment]:
+    def deploy(
+        self, artefact: str, fail_puts: int = 0, parameters: Mapping[str, str] | None = None
+    ) -> Iterator[Deployment]:
         chosen = self.artefacts[artefact]
         with (
             SesEndpoint() as ses,
             CloudFormationEndpoint(new_stack_id(chosen.stack_name)) as cloudformation,
             ResponseReceiver(fail_first=fail_puts) as receiver,
         ):
-            yield Deployment(chosen, self.runtime, ses, cloudformation, receiver)
+            yield Deployment(chosen, self.runtime, ses, cloudformation, receiver, parameters)

@@ -1,8 +1,8 @@
 """One Lambda invocation, the way the Python runtime runs it. Standard library only.
 
-Run as ``python -I -S lambda_bootstrap.py ASSET_DIR LAYER_DIR HANDLER TIMEOUT EVENT STATUS``:
+Run as ``python -I -S lambda_bootstrap.py CODE_DIR LAYER_DIR HANDLER TIMEOUT EVENT STATUS``:
 
-- the import path is the asset folder, a folder holding boto3 and its dependencies (what
+- the import path is the code folder, a folder holding boto3 and its dependencies (what
   the runtime provides) and the standard library; nothing else;
 - logging is configured like the runtime's: a root handler writing to stdout, level INFO;
 - the module named by the handler string is imported (the init phase), then the
@@ -53,12 +53,12 @@ def _write_status(path: str, status: "dict[str, object]") -> None:
 
 
 def main() -> None:
-    asset_dir, layer_dir, handler_string, timeout_text, event_path, status_path = sys.argv[1:7]
+    code_dir, layer_dir, handler_string, timeout_text, event_path, status_path = sys.argv[1:7]
     timeout_seconds = float(timeout_text)
 
     stdlib = [p for p in sys.path if p and "-packages" not in p]
-    sys.path[:] = [asset_dir, layer_dir, *stdlib]
-    os.chdir(asset_dir)  # LAMBDA_TASK_ROOT is the working directory
+    sys.path[:] = [code_dir, layer_dir, *stdlib]
+    os.chdir(code_dir)  # LAMBDA_TASK_ROOT is the working directory
 
     # Every record carries the invocation's request id (none yet while initializing).
     request_id = {"value": "-"}

@@ -1,5 +1,5 @@
 """Runs the synthesized function the way Lambda does: a fresh Python process per
-invocation, whose import path is only the asset folder plus boto3, with the template's
+invocation, whose import path is only the code folder plus boto3, with the template's
 handler string, timeout and environment, SES (and CloudFormation's DescribeStacks, when
 given) reached through the standard ``AWS_ENDPOINT_URL_SESV2`` (and
 ``AWS_ENDPOINT_URL_CLOUDFORMATION``) variables with dummy credentials."""
@@ -123,7 +123,7 @@ class LambdaRuntime:
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
-            "LAMBDA_TASK_ROOT": str(artefact.asset_dir),
+            "LAMBDA_TASK_ROOT": str(artefact.code_dir),
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{artefact.runtime}",
             "AWS_LAMBDA_FUNCTION_NAME": artefact.function_name(),
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(artefact.memory_mib),
@@ -169,7 +169,7 @@ class LambdaRuntime:
                 "-I",  # no environment variables, user site or script folder on the path
                 "-S",  # no site-packages: the bootstrap sets the path
                 str(BOOTSTRAP),
-                str(artefact.asset_dir),
+                str(artefact.code_dir),
                 str(self.layer),
                 artefact.handler,
                 str(artefact.timeout_seconds),

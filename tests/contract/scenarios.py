@@ -8,6 +8,7 @@ the faults, sends lifecycle events, and returns the Deployment with its record.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import threading
 from collections.abc import Callable, Iterable
 
@@ -17,6 +18,9 @@ from contract.harness import Deployment, Lab
 
 EXAMPLE = "example"  # app.py: default timeout (2 minutes), the stack's Region
 INSTALLED = "installed"  # installed package: 10 s timeout, us-east-1, fail_on_denied
+PLAIN = "plain"  # `ses-production-access template`, its parameters resolved as CloudFormation does
+# The lifecycle scenarios run on each of these (see `lifecycle`).
+LIFECYCLE_ARTEFACTS = (EXAMPLE, PLAIN)
 
 Scenario = Callable[[Lab], Deployment]
 SCENARIOS: dict[str, Scenario] = {}
@@ -41,6 +45,35 @@ def scenario(name: str) -> Callable[[Scenario], Scenario]:
         return function
 
     return register
+
+
+LifecycleScenario = Callable[..., Deployment]
+LIFECYCLE: list[str] = []
+
+
+def on(name: str, artefact: str) -> str:
+    """The name of lifecycle scenario `name` run on `artefact`."""
+    return name if artefact == EXAMPLE else f"{artefact}_{name}"
+
+
+def lifecycle(name: str) -> Callable[[LifecycleScenario], LifecycleScenario]:
+    """Registers a scenario taking the artefact to deploy, once per LIFECYCLE_ARTEFACTS."""
+
+    def register(function: LifecycleScenario) -> LifecycleScenario:
+        LIFECYCLE.append(name)
+        for artefact in LIFECYCLE_ARTEFACTS:
+            scenario(on(name, artefact))(functools.partial(function, artefact=artefact))
+        return function
+
+    return register
+
+
+def refreshed(deployment: Deployment) -> dict[str, str]:
+    """What a later synthesis changes besides the details: SynthesizedAt, where the
+    template has it (refresh_on_deploy)."""
+    if "SynthesizedAt" in deployment.properties:
+        return {"SynthesizedAt": "2030-01-02T03:04:05+00:00"}
+    return {}
 
 
 class ScenarioBook:
@@ -77,9 +110,9 @@ class ScenarioBook:
 # --------------------------------------------------------------------------------------
 
 
-@scenario("create_on_fresh_sandbox")
-def _create_on_fresh_sandbox(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("create_on_fresh_sandbox")
+def _create_on_fresh_sandbox(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.create()
     return deployment
 
@@ -91,25 +124,25 @@ def _installed_create_on_fresh_sandbox(lab: Lab) -> Deployment:
     return deployment
 
 
-@scenario("create_in_production")
-def _create_in_production(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("create_in_production")
+def _create_in_production(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.ses.account(deployment.ses_region).grant()
         deployment.create()
     return deployment
 
 
-@scenario("create_with_review_pending")
-def _create_with_review_pending(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("create_with_review_pending")
+def _create_with_review_pending(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.ses.account(deployment.ses_region).review("PENDING")
         deployment.create()
     return deployment
 
 
-@scenario("create_with_review_denied")
-def _create_with_review_denied(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("create_with_review_denied")
+def _create_with_review_denied(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.ses.account(deployment.ses_region).review("DENIED")
         deployment.create()
     return deployment
@@ -123,52 +156,52 @@ def _installed_create_with_review_denied(lab: Lab) -> Deployment:
     return deployment
 
 
-@scenario("create_with_review_failed")
-def _create_with_review_failed(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("create_with_review_failed")
+def _create_with_review_failed(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.ses.account(deployment.ses_region).review("FAILED")
         deployment.create()
     return deployment
 
 
-@scenario("update_with_changed_details_and_no_open_review")
-def _update_with_changed_details_and_no_open_review(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("update_with_changed_details_and_no_open_review")
+def _update_with_changed_details_and_no_open_review(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.create()
         # AWS reports that it never received the first request: no review is open.
         deployment.ses.account(deployment.ses_region).review_status = "FAILED"
-        deployment.update(MailType="MARKETING", SynthesizedAt="2030-01-02T03:04:05+00:00")
+        deployment.update(MailType="MARKETING", **refreshed(deployment))
     return deployment
 
 
-@scenario("update_with_review_pending")
-def _update_with_review_pending(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("update_with_review_pending")
+def _update_with_review_pending(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.create()
-        deployment.update(MailType="MARKETING", SynthesizedAt="2030-01-02T03:04:05+00:00")
+        deployment.update(MailType="MARKETING", **refreshed(deployment))
     return deployment
 
 
-@scenario("delete")
-def _delete(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("delete")
+def _delete(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.create()
         deployment.delete()
     return deployment
 
 
-@scenario("delete_after_failed_create")
-def _delete_after_failed_create(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("delete_after_failed_create")
+def _delete_after_failed_create(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         deployment.ses.always("GetAccount", ses.access_denied("GetAccount"))
         deployment.create()
         deployment.delete()
     return deployment
 
 
-@scenario("repeated_create")
-def _repeated_create(lab: Lab) -> Deployment:
-    with lab.deploy(EXAMPLE) as deployment:
+@lifecycle("repeated_create")
+def _repeated_create(lab: Lab, artefact: str) -> Deployment:
+    with lab.deploy(artefact) as deployment:
         event = deployment.event("Create")
         deployment.send(event)
         deployment.send(event)  # CloudFormation (or Lambda's async retry) sends it again
@@ -322,4 +355,40 @@ def _rollback_with_unreadable_stack_status(lab: Lab) -> Deployment:
         deployment.cloudformation.fault = cloudformation.access_denied(deployment.stack_id)
         deployment.update(SynthesizedAt="2030-01-02T03:04:05+00:00")
         deployment.roll_back()
+    return deployment
+
+
+# --------------------------------------------------------------------------------------
+# The plain template: parameter values as a CloudFormation user gives them
+# --------------------------------------------------------------------------------------
+
+EMPTY_OPTIONAL_PARAMETERS = {
+    "UseCaseDescription": "",
+    "AdditionalContactEmailAddresses": "",
+    "ContactLanguage": "",
+}
+
+
+@scenario("plain_create_with_empty_optional_parameters")
+def _plain_create_with_empty_optional_parameters(lab: Lab) -> Deployment:
+    with lab.deploy(PLAIN, parameters=EMPTY_OPTIONAL_PARAMETERS) as deployment:
+        deployment.create()
+    return deployment
+
+
+@scenario("plain_create_with_a_bad_contact_address")
+def _plain_create_with_a_bad_contact_address(lab: Lab) -> Deployment:
+    # CloudFormation has no pattern for the list's members: only the handler can refuse it.
+    bad = {"AdditionalContactEmailAddresses": "postmaster@plain-example.org, postmaster"}
+    with lab.deploy(PLAIN, parameters=bad) as deployment:
+        deployment.create()
+        deployment.delete()
+    return deployment
+
+
+@scenario("plain_create_with_review_denied_and_fail_on_denied")
+def _plain_create_with_review_denied_and_fail_on_denied(lab: Lab) -> Deployment:
+    with lab.deploy(PLAIN, parameters={"FailOnDenied": "true"}) as deployment:
+        deployment.ses.account(deployment.ses_region).review("DENIED")
+        deployment.create()
     return deployment

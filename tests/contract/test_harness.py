@@ -147,9 +147,9 @@ def test_stack_stand_in_errors_reach_botocore_with_their_codes(
 
 
 def _probe(tmp_path: Path, code: str, timeout_seconds: int) -> Artefact:
-    asset = tmp_path / "asset"
-    asset.mkdir()
-    (asset / "probe.py").write_text(textwrap.dedent(code))
+    code_dir = tmp_path / "code"
+    code_dir.mkdir()
+    (code_dir / "probe.py").write_text(textwrap.dedent(code))
     return Artefact(
         stack_name="Probe",
         template={},
@@ -162,12 +162,12 @@ def _probe(tmp_path: Path, code: str, timeout_seconds: int) -> Artefact:
         timeout_seconds=timeout_seconds,
         memory_mib=128,
         environment={"FROM_TEMPLATE": "yes"},
-        asset_dir=asset,
+        code_dir=code_dir,
         get_atts=frozenset(),
     )
 
 
-def test_runtime_import_path_is_only_the_asset_and_boto3(
+def test_runtime_import_path_is_only_the_code_and_boto3(
     tmp_path: Path, runtime: LambdaRuntime
 ) -> None:
     probe = _probe(

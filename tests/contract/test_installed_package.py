@@ -1,6 +1,6 @@
 """The installed-package stack is built from the wheel: the process that synthesized it
 imported the package from the fresh venv the wheel is installed in, read nothing of the
-source tree, and the function's asset is the handler the wheel ships."""
+source tree, and the function's inline code is the handler the wheel ships, stripped."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from wheel_install import WHEEL_HANDLER, InstalledWheel
 
 from contract.cloud_assembly import ROOT, Synthesized
 from contract.scenarios import INSTALLED
+from ses_production_access._inline import strip_docstrings
 
 
 def _in(path: str, folder: Path) -> bool:
@@ -35,13 +36,13 @@ def test_installed_stack_imports_the_package_and_handler_from_the_wheel(
     assert report["opened_in_repo"] == []
 
 
-def test_installed_stacks_asset_is_the_handler_the_wheel_ships(
+def test_installed_stacks_inline_code_is_the_stripped_handler_the_wheel_ships(
     synthesized: Synthesized, installed_wheel: InstalledWheel
 ) -> None:
-    # pip compiled the installed handler; the construct leaves __pycache__ out of the asset.
-    assert synthesized.asset_files[INSTALLED] == ("index.py",)
-    asset = synthesized.artefacts[INSTALLED].asset_dir
+    assert synthesized.code_files[INSTALLED] == ("index.py",)
+    code = (synthesized.artefacts[INSTALLED].code_dir / "index.py").read_text()
     with zipfile.ZipFile(installed_wheel.wheel) as archive:
         shipped = archive.read(WHEEL_HANDLER)
-    assert (asset / "index.py").read_bytes() == shipped
     assert installed_wheel.handler().read_bytes() == shipped
+    # The venv's Python is this one: ast.unparse writes the same text.
+    assert code == strip_docstrings(shipped.decode("utf-8"))

@@ -1,12 +1,13 @@
 """Create, Update and Delete of the synthesized custom resource, as CloudFormation sends
-them, against an SES account in each state (issue 3, lines 1-5 and 13)."""
+them, against an SES account in each state (issue 3, lines 1-5 and 13). A test of a
+lifecycle scenario runs on app.py and on the plain template (see conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from contract.harness import Deployment
-from contract.scenarios import ScenarioBook
+from contract.scenarios import LIFECYCLE_ARTEFACTS, ScenarioBook, on
 
 PUT = "PutAccountDetails"
 GET = "GetAccount"
@@ -81,9 +82,13 @@ def test_installed_package_stack_requests_access_in_its_configured_region(
 @pytest.mark.parametrize(
     ("scenario_name", "sandbox_status", "review_status"),
     [
-        ("create_in_production", "PRODUCTION", "GRANTED"),
-        ("create_with_review_pending", "PENDING_REVIEW", "PENDING"),
-        ("create_with_review_denied", "DENIED", "DENIED"),
+        (on(name, artefact), sandbox_status, review_status)
+        for artefact in LIFECYCLE_ARTEFACTS
+        for name, sandbox_status, review_status in [
+            ("create_in_production", "PRODUCTION", "GRANTED"),
+            ("create_with_review_pending", "PENDING_REVIEW", "PENDING"),
+            ("create_with_review_denied", "DENIED", "DENIED"),
+        ]
     ],
 )
 def test_create_does_not_submit_and_reports_the_account_state(

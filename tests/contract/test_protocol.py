@@ -108,7 +108,7 @@ def test_every_ses_call_is_an_action_the_functions_role_allows(
     assert called <= allowed, f"not allowed: {sorted(called - allowed)}"
 
 
-@pytest.mark.parametrize("artefact_name", ["example", "installed"])
+@pytest.mark.parametrize("artefact_name", ["example", "installed", "plain"])
 def test_cloudformation_waits_longer_than_the_function_may_run(
     artefacts: dict[str, Artefact], artefact_name: str
 ) -> None:
