@@ -109,6 +109,28 @@ EVENT_SOURCE = "ses-production-access"
 EVENT_DETAIL_TYPE = "SES Production Access Status"
 EVENT_ATTEMPTS = 2
 
+# The watcher: the schedule's input carries its settings under this key; the state of
+# each Region is kept in an SSM parameter under a prefix, and a change of these members
+# is told to the team.
+WATCH_KEY = "SesProductionAccessWatch"
+PROP_PARAMETER_PREFIX = "ParameterPrefix"
+PROP_TOPIC_ARN = "TopicArn"
+WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
+FINAL_STATUSES = ("PRODUCTION", "DENIED")
+TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
+NEXT_STEPS = {
+    "PRODUCTION": (
+        "You may now send to any recipient within the sending quota above. AWS pauses "
+        "sending at a bounce rate of 10% or a complaint rate of 0.5%."
+    ),
+    "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
+    "DENIED": (
+        "Reply in the support case to appeal (AWS Support Center): a new request through "
+        "the API is refused while the review is DENIED."
+    ),
+    "SANDBOX": "No review is open: deploy the stack again to request production access.",
+}
+
 # The time budget of one invocation (seconds), as shares of the remaining time, clamped:
 # first SES, then reading the stack's status (to recognise a rollback), then the response
 # PUT, then a margin before Lambda stops the function.
@@ -162,6 +184,8 @@ class Desired:
     additional_contact_email_addresses: tuple[str, ...] = ()
     fail_on_denied: bool = False
     status_bus_arn: str | None = None
+    parameter_prefix: str | None = None
+    topic_arn: str | None = None
 
     def put_account_details_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -348,6 +372,10 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
+_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
+_TOPIC_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
 _EVENT_BUS_ARN_PATTERN = re.compile(
     r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
 )
@@ -521,12 +549,7 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "set fail_on_denied to true or false."
         )
 
-    bus = _string(props, PROP_STATUS_BUS_ARN, "status_bus") or None
-    if bus is not None and not _EVENT_BUS_ARN_PATTERN.fullmatch(bus):
-        raise PropertyError(
-            f"StatusBusArn {_shown(bus)} is not an EventBridge event bus ARN: set "
-            "status_bus to the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)."
-        )
+    bus, prefix, topic = _watch_settings(props)
 
     return Desired(
         region=region,
@@ -537,7 +560,128 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
         additional_contact_email_addresses=contacts,
         fail_on_denied=flag in _TRUE_STRINGS,
         status_bus_arn=bus,
+        parameter_prefix=prefix,
+        topic_arn=topic,
     )
+
+
+def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
+    checks = (
+        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
+         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
+        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
+         "an SSM parameter path such as '/ses-production-access/'"),
+        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
+         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+    )
+    values: list[str | None] = []
+    for name, prop, pattern, expected in checks:
+        value = _string(props, name, prop) or None
+        if value is not None and not pattern.fullmatch(value):
+            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
+        values.append(value)
+    return values[0], values[1], values[2]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The scheduled run's settings (the schedule's input)."""
+
+    regions: tuple[str, ...]
+    parameter_prefix: str
+    topic_arn: str | None = None
+    status_bus_arn: str | None = None
+
+    def channels(self, trigger: str) -> tuple[str, ...]:
+        """Where a change goes. After a deployment the status bus has had its event."""
+        return tuple(
+            channel
+            for channel, wanted in (
+                (TOPIC, self.topic_arn is not None),
+                (DEFAULT_BUS, True),
+                (STATUS_BUS, self.status_bus_arn is not None and trigger == "Schedule"),
+            )
+            if wanted
+        )
+
+
+def parse_watch(raw: object) -> Watch:
+    if not isinstance(raw, Mapping):
+        raise PropertyError(f"{WATCH_KEY} is not an object: the schedule's input is damaged.")
+    regions = raw.get("Regions")
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and _REGION_PATTERN.fullmatch(r) for r in regions
+    ):
+        raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
+    bus, prefix, topic = _watch_settings(raw)
+    if prefix is None:
+        raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
+    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
+
+
+def parameter_name(prefix: str, region: str) -> str:
+    return f"{prefix.rstrip('/')}/{region}"
+
+
+def needs_ses(record: Mapping[str, Any] | None) -> bool:
+    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
+    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class Observation:
+    record: dict[str, Any]  # what the parameter holds from now on
+    send: tuple[str, ...]  # the channels to tell
+    previous: str | None  # the sandbox status before the change
+
+
+def observe(
+    record: Mapping[str, Any] | None,
+    data: Mapping[str, str],
+    account: str,
+    region: str,
+    channels: Sequence[str],
+    now: str,
+) -> Observation:
+    """Compare what was known with what SES says now. The first observation is only
+    recorded; a change goes to every channel; channels a change could not reach before
+    are tried again (a newer change supersedes them)."""
+    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
+    if record is None:
+        return Observation({**fresh, "Undelivered": []}, (), None)
+    changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
+    retry = [c for c in record.get("Undelivered") or [] if c in channels]
+    send = tuple(channels) if changed else tuple(retry)
+    previous = record.get("SandboxStatus") if changed else record.get("PreviousSandboxStatus")
+    kept = {**fresh, "PreviousSandboxStatus": previous} if previous else fresh
+    return Observation({**kept, "Undelivered": list(send)}, send, previous)
+
+
+def notification(record: Mapping[str, Any]) -> tuple[str, str]:
+    """(subject, message) of the email a person reads."""
+    status = record.get("SandboxStatus", ABSENT)
+    where = f"account {record.get('Account')}, Region {record.get('Region')}"
+    was = f" (was {record['PreviousSandboxStatus']})" if record.get("PreviousSandboxStatus") else ""
+    case = record.get("CaseId", ABSENT)
+    lines = [
+        f"Amazon SES in {where} is now {status}{was}.",
+        f"Review: {record.get('ReviewStatus', ABSENT)}"
+        + (f", support case {case}." if case != ABSENT else "."),
+        f"Sending quota: {record.get('Max24HourSend', ABSENT)} messages per 24 hours, "
+        f"{record.get('MaxSendRate', ABSENT)} per second. Sending enabled: "
+        f"{record.get('SendingEnabled', ABSENT)}. Enforcement: "
+        f"{record.get('EnforcementStatus', ABSENT)}.",
+        "",
+        NEXT_STEPS.get(status, ""),
+    ]
+    if record.get("EnforcementStatus") in ("PROBATION", "SHUTDOWN"):
+        lines.append(
+            "Sending is under enforcement: check the bounce and complaint rates on the "
+            "SES console's reputation page."
+        )
+    subject = f"Amazon SES {record.get('Region')} ({record.get('Account')}): {status}"
+    return subject[:100], "\n".join(lines)
 
 
 def _check_contacts(contacts: Sequence[str]) -> None:
@@ -1042,25 +1186,39 @@ def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -
         return None
 
 
+def aws_client(service: str, region: str, seconds: float, attempts: int = 1) -> Any:
+    """A boto3 client whose calls end within about `seconds` (each attempt)."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        region_name=region,
+        config=Config(
+            connect_timeout=seconds / 2,
+            read_timeout=seconds / 2,
+            retries={"total_max_attempts": attempts},
+        ),
+    )
+
+
+def _failure(error: Exception) -> str:
+    """What went wrong, for the log: the error code or the type, never a message."""
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code") or "ClientError")
+    return type(error).__name__
+
+
 def put_status_event(
-    bus_arn: str, detail: Mapping[str, str], seconds: float, client: Any = None
+    bus_arn: str, detail: Mapping[str, Any], seconds: float, client: Any = None
 ) -> bool:
-    """One status event on the bus, in the bus's own Region. Best effort: False (logged)
-    when it was not taken; never raises."""
+    """One status event on the bus (an ARN, or "default": the function's own Region's),
+    in the bus's own Region. Best effort: False (logged) when not taken; never raises."""
     try:
         if client is None:
-            import boto3
-            from botocore.config import Config
-
-            client = boto3.client(
-                "events",
-                region_name=bus_arn.split(":")[3],
-                config=Config(
-                    connect_timeout=seconds / 2,
-                    read_timeout=seconds / 2,
-                    retries={"total_max_attempts": EVENT_ATTEMPTS},
-                ),
-            )
+            region = bus_arn.split(":")[3] if bus_arn.startswith("arn:") else None
+            region = region or os.environ.get("AWS_REGION") or ""
+            client = aws_client("events", region, seconds, EVENT_ATTEMPTS)
         answer = client.put_events(
             Entries=[
                 {
@@ -1075,12 +1233,88 @@ def put_status_event(
         if answer.get("FailedEntryCount") or failed:
             logger.warning("The status event was refused: %s", ", ".join(map(str, failed)))
             return False
-        logger.info("Status event sent to the status bus")
+        logger.info("Status event sent to the %s bus", bus_arn.rsplit("/", 1)[-1])
         return True
     except Exception as error:
-        code = error.response["Error"].get("Code") if isinstance(error, ClientError) else None
-        logger.warning("The status event was not sent: %s", code or type(error).__name__)
+        logger.warning("The status event was not sent: %s", _failure(error))
         return False
+
+
+class Records:
+    """The SSM parameters that hold each Region's last known state (JSON)."""
+
+    def __init__(self, client: Any) -> None:
+        self._ssm = client
+
+    def read(self, name: str) -> dict[str, Any] | None:
+        try:
+            value = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
+        except ClientError as error:
+            if _failure(error) == "ParameterNotFound":
+                return None
+            raise
+        record = json.loads(value)
+        return record if isinstance(record, dict) else None
+
+    def write(self, name: str, record: Mapping[str, Any]) -> None:
+        self._ssm.put_parameter(
+            Name=name, Value=json.dumps(record), Type="String", Overwrite=True, Tier="Standard"
+        )
+
+    def delete(self, name: str) -> None:
+        try:
+            self._ssm.delete_parameter(Name=name)
+        except ClientError as error:
+            if _failure(error) != "ParameterNotFound":
+                raise
+
+
+def deliver(
+    channel: str, record: Mapping[str, Any], watch: Watch, trigger: str, seconds: float
+) -> bool:
+    """Tell one channel about a change; False (logged) when it did not take it."""
+    detail = {**record, "Trigger": trigger}
+    detail.pop("Undelivered", None)
+    if channel == DEFAULT_BUS:
+        return put_status_event("default", detail, seconds)
+    if channel == STATUS_BUS and watch.status_bus_arn:
+        return put_status_event(watch.status_bus_arn, detail, seconds)
+    try:
+        topic = watch.topic_arn or ""
+        subject, message = notification(record)
+        aws_client("sns", topic.split(":")[3], seconds).publish(
+            TopicArn=topic, Subject=subject, Message=message
+        )
+        logger.info("Change in %s published to the topic", record.get("Region"))
+        return True
+    except Exception as error:
+        logger.warning("The topic was not told: %s", _failure(error))
+        return False
+
+
+def record_change(
+    records: Records,
+    watch: Watch,
+    region: str,
+    data: Mapping[str, str],
+    account: str,
+    trigger: str,
+    seconds: float,
+    record: Mapping[str, Any] | None = None,
+    known: bool = False,
+) -> Observation:
+    """Record what SES says now and tell each channel of a change at most once: the
+    record says "told" before the telling, and names afterwards any channel that failed."""
+    if not known:
+        record = records.read(parameter_name(watch.parameter_prefix, region))
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    seen = observe(record, data, account, region, watch.channels(trigger), now)
+    name = parameter_name(watch.parameter_prefix, region)
+    records.write(name, {**seen.record, "Undelivered": []})
+    failed = [c for c in seen.send if not deliver(c, seen.record, watch, trigger, seconds)]
+    if failed:
+        records.write(name, {**seen.record, "Undelivered": failed})
+    return seen
 
 
 def bounded(call: Callable[[], Any], seconds: float) -> Any:
@@ -1211,8 +1445,85 @@ def _remaining_seconds(context: Any) -> float:
 
 
 def handler(event: Any, context: Any) -> None:
-    """Lambda entry point: the custom resource's service token."""
-    run(event, context)
+    """Lambda entry point: the custom resource's service token, and the schedule's target
+    (its input is an object with the one key WATCH_KEY)."""
+    if isinstance(event, Mapping) and WATCH_KEY in event:
+        watch_run(event[WATCH_KEY], context)
+    else:
+        run(event, context)
+
+
+def watch_run(
+    raw: Any,
+    context: Any,
+    client_factory: Callable[[str], SesClient] = make_ses_client,
+    records: Records | None = None,
+) -> dict[str, str]:
+    """One scheduled run: each watched Region's state, compared with what was last known,
+    any change told. Faults are logged and left to the next run, which starts from the
+    last recorded state. Returns the sandbox status of each Region it could read."""
+    started = time.monotonic()
+    deadline = started + _remaining_seconds(context) - FINAL_MARGIN_SECONDS
+    report: dict[str, str] = {}
+    try:
+        watch = parse_watch(raw)
+        account = _text(getattr(context, "invoked_function_arn", "")).split(":")[4:5]
+        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 5.0, 2))
+    except Exception as error:
+        problem = error if isinstance(error, PropertyError) else _failure(error)
+        logger.error("Cannot watch: %s", problem)
+        return report
+    for region in watch.regions:
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            logger.warning("No time left to read %s: the next run reads it", region)
+            continue
+        try:
+            record = records.read(parameter_name(watch.parameter_prefix, region))
+            if needs_ses(record):
+                ses = SesAccount(client_factory(region), region, deadline - left / 2)
+                data = attributes(ses.get_account())
+            elif record and record.get("Undelivered"):
+                data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
+            else:
+                report[region] = str(record and record.get("SandboxStatus"))
+                continue
+            seen = record_change(
+                records, watch, region, data, "".join(account), "Schedule",
+                min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
+            )
+            report[region] = str(seen.record["SandboxStatus"])
+        except SesError as error:
+            logger.warning("%s The next run reads it again.", error.reason)
+        except Exception as error:
+            logger.warning(
+                "Watching %s failed (%s): the next run tries again", region, _failure(error)
+            )
+    logger.info("Watched %s", ", ".join(f"{r}: {s}" for r, s in report.items()) or "nothing")
+    return report
+
+
+def after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
+    """Best effort once CloudFormation has its answer: the status event, and with the
+    watcher on, the Region's record (and the telling of a change), or its removal."""
+    default_region = os.environ.get("AWS_REGION")
+    notice = status_notice(event, outcome, default_region)
+    if notice:
+        put_status_event(*notice, seconds)
+    try:
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
+    except PropertyError:
+        return
+    if desired.parameter_prefix is None:
+        return
+    records = Records(aws_client("ssm", default_region or desired.region, seconds))
+    request_type = _text(event.get("RequestType"))
+    if request_type == "Delete":
+        records.delete(parameter_name(desired.parameter_prefix, desired.region))
+    elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
+        watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
+        account = account_of(_text(event.get("StackId")))
+        record_change(records, watch, desired.region, outcome.data, account, request_type, seconds)
 
 
 def run(
@@ -1268,13 +1579,9 @@ def run(
         body = build_response_body({}, internal_error_outcome(Progress(), fallback_id, error))
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
-    try:
-        notice = status_notice(event, outcome, os.environ.get("AWS_REGION"))
-        seconds = give_up_at - time.monotonic()
-        if notice and seconds > RESPONSE_MIN_ATTEMPT_SECONDS:
-            bounded(lambda: put_status_event(*notice, seconds), seconds)
-    except Exception as error:
-        logger.warning("The status event was not sent: %s", type(error).__name__)
+    seconds = give_up_at - time.monotonic()
+    if isinstance(event, Mapping) and seconds > RESPONSE_MIN_ATTEMPT_SECONDS:
+        bounded(lambda: after_answer(event, outcome, seconds / 3), seconds)
     return outcome
 
 

@@ -1,0 +1,164 @@
+"""The watcher's decisions without I/O: last known record and fresh state in, new record
+and the channels to tell out. One test per transition."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ACCOUNT, REGION, NOW = "123456789012", "eu-west-1", "2026-11-26T12:00:00Z"
+CHANNELS = ("Topic", "DefaultBus", "StatusBus")
+
+
+def data(index: ModuleType, **members: str) -> dict[str, str]:
+    base = dict.fromkeys(index.DATA_KEYS, "NONE")
+    base.update(
+        SandboxStatus="SANDBOX", ProductionAccessEnabled="false", SendingEnabled="true",
+        EnforcementStatus="HEALTHY", MaxSendRate="1", Max24HourSend="200",
+    )
+    base.update(members)
+    return base
+
+
+def record(index: ModuleType, **members: Any) -> Any:
+    undelivered = members.pop("undelivered", [])
+    return {
+        "Account": ACCOUNT, "Region": REGION, **data(index, **members),
+        "ObservedAt": "2026-11-26T11:00:00Z", "Undelivered": undelivered,
+    }
+
+
+PENDING = {"SandboxStatus": "PENDING_REVIEW", "ReviewStatus": "PENDING", "CaseId": "1770"}
+GRANTED = {
+    "SandboxStatus": "PRODUCTION", "ProductionAccessEnabled": "true", "ReviewStatus": "GRANTED",
+    "CaseId": "1770", "MaxSendRate": "14", "Max24HourSend": "50000",
+}
+DENIED = {"SandboxStatus": "DENIED", "ReviewStatus": "DENIED", "CaseId": "1770"}
+
+
+def observe(index: ModuleType, old: Any, new: dict[str, str]) -> Any:
+    return index.observe(old, new, ACCOUNT, REGION, CHANNELS, NOW)
+
+
+def test_the_first_observation_is_recorded_and_told_to_nobody(index: ModuleType) -> None:
+    seen = observe(index, None, data(index, **PENDING))
+    assert seen.send == ()
+    assert seen.record["SandboxStatus"] == "PENDING_REVIEW"
+    assert (seen.record["Account"], seen.record["Region"]) == (ACCOUNT, REGION)
+
+
+def test_no_change_no_message(index: ModuleType) -> None:
+    seen = observe(index, record(index, **PENDING), data(index, **PENDING))
+    assert seen.send == ()
+
+
+def test_a_quota_change_alone_is_recorded_but_not_told(index: ModuleType) -> None:
+    seen = observe(index, record(index, **GRANTED), data(index, **{**GRANTED, "MaxSendRate": "50"}))
+    assert seen.send == ()
+    assert seen.record["MaxSendRate"] == "50"
+
+
+def test_sandbox_to_pending_is_told_everywhere(index: ModuleType) -> None:
+    seen = observe(index, record(index), data(index, **PENDING))
+    assert seen.send == CHANNELS
+    assert seen.previous == "SANDBOX"
+
+
+def test_pending_to_granted_is_told_everywhere(index: ModuleType) -> None:
+    seen = observe(index, record(index, **PENDING), data(index, **GRANTED))
+    assert seen.send == CHANNELS
+    assert seen.record["PreviousSandboxStatus"] == "PENDING_REVIEW"
+
+
+def test_pending_to_denied_is_told_everywhere(index: ModuleType) -> None:
+    seen = observe(index, record(index, **PENDING), data(index, **DENIED))
+    assert seen.send == CHANNELS
+
+
+@pytest.mark.parametrize(
+    "change", [{"EnforcementStatus": "PROBATION"}, {"SendingEnabled": "false"}]
+)
+def test_an_enforcement_or_sending_change_is_told(
+    index: ModuleType, change: dict[str, str]
+) -> None:
+    seen = observe(index, record(index, **GRANTED), data(index, **GRANTED, **change))
+    assert seen.send == CHANNELS
+
+
+def test_channels_a_change_did_not_reach_are_tried_again_and_only_they(
+    index: ModuleType,
+) -> None:
+    old = record(index, undelivered=["Topic"], **GRANTED)
+    seen = observe(index, old, data(index, **GRANTED))
+    assert seen.send == ("Topic",)
+
+
+def test_a_newer_change_goes_to_every_channel_once(index: ModuleType) -> None:
+    old = record(index, undelivered=["Topic"], **PENDING)
+    seen = observe(index, old, data(index, **GRANTED))
+    assert seen.send == CHANNELS
+
+
+@pytest.mark.parametrize(("members", "final"), [(GRANTED, True), (DENIED, True), (PENDING, False)])
+def test_a_final_region_costs_no_ses_call(
+    index: ModuleType, members: dict[str, str], final: bool
+) -> None:
+    assert index.needs_ses(record(index, **members)) is not final
+    assert index.needs_ses(None) is True
+
+
+def test_after_a_deployment_the_status_bus_is_not_told_twice(index: ModuleType) -> None:
+    watch = index.Watch(("eu-west-1",), "/p/", "arn:aws:sns:eu-west-1:1:t", "arn:x")
+    assert watch.channels("Schedule") == CHANNELS
+    assert watch.channels("Update") == ("Topic", "DefaultBus")
+
+
+def test_the_email_says_what_changed_and_what_to_do(index: ModuleType) -> None:
+    seen = observe(index, record(index, **PENDING), data(index, **GRANTED))
+    subject, message = index.notification(seen.record)
+    assert subject == "Amazon SES eu-west-1 (123456789012): PRODUCTION"
+    assert "now PRODUCTION (was PENDING_REVIEW)" in message
+    assert "support case 1770" in message
+    assert "50000 messages per 24 hours, 14 per second" in message
+    assert "You may now send to any recipient" in message
+
+
+def test_the_email_on_a_denial_says_how_to_appeal(index: ModuleType) -> None:
+    seen = observe(index, record(index, **PENDING), data(index, **DENIED))
+    assert "Reply in the support case" in index.notification(seen.record)[1]
+
+
+def test_the_email_warns_of_enforcement(index: ModuleType) -> None:
+    probation = data(index, **GRANTED, EnforcementStatus="PROBATION")
+    seen = observe(index, record(index, **GRANTED), probation)
+    assert "under enforcement" in index.notification(seen.record)[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], r"is not an object"),
+        ({"Regions": ["eu-west-1\n"], "ParameterPrefix": "/p/"}, r"Regions must be a list"),
+        ({"Regions": ["eu-west-1"]}, r"ParameterPrefix is required"),
+        ({"Regions": ["eu-west-1"], "ParameterPrefix": "p"}, r"^ParameterPrefix 'p' is not"),
+        (
+            {"Regions": ["eu-west-1"], "ParameterPrefix": "/p/", "TopicArn": "topic"},
+            r"^TopicArn 'topic' is not an SNS topic",
+        ),
+    ],
+)
+def test_fails_on_a_damaged_schedule_input(index: ModuleType, raw: Any, message: str) -> None:
+    with pytest.raises(index.PropertyError, match=message):
+        index.parse_watch(raw)
+
+
+def test_regions_are_watched_once_each_in_order(index: ModuleType) -> None:
+    raw = {"Regions": ["us-east-1", "eu-west-1", "us-east-1"], "ParameterPrefix": "/p/"}
+    assert index.parse_watch(raw).regions == ("us-east-1", "eu-west-1")
+
+
+def test_parameter_names_are_the_prefix_and_the_region(index: ModuleType) -> None:
+    assert index.parameter_name("/ses/prod/", "eu-west-1") == "/ses/prod/eu-west-1"
+    assert index.parameter_name("/ses/prod", "eu-west-1") == "/ses/prod/eu-west-1"
