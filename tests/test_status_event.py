@@ -151,7 +151,8 @@ def test_an_unreachable_bus_is_given_up_within_the_functions_time(
 
 def test_fails_on_a_status_bus_arn_that_is_not_one(index: ModuleType) -> None:
     props = {**load_event("create")["ResourceProperties"], "StatusBusArn": "ses-status"}
-    with pytest.raises(index.PropertyError, match=r"^StatusBusArn 'ses-status' is not the central bus"):
+    message = r"^StatusBusArn 'ses-status' is not the central bus"
+    with pytest.raises(index.PropertyError, match=message):
         index.parse_properties(props, None)
 
 
