@@ -76,7 +76,8 @@ class Invocation:
         url = str(self.event["ResponseURL"])
         values: list[Any] = [url, url.split("://", 1)[-1].split("/", 1)[-1], url.split("?")[-1]]
         for key in ("ResourceProperties", "OldResourceProperties"):
-            props = self.event.get(key) or {}
+            props = self.event.get(key)
+            props = props if isinstance(props, dict) else {}
             values += [props.get("WebsiteURL"), props.get("UseCaseDescription")]
             values += list(props.get("AdditionalContactEmailAddresses") or [])
         return [str(v) for v in values if v]
@@ -99,6 +100,7 @@ class Deployment:
         cloudformation: CloudFormationEndpoint,
         receiver: ResponseReceiver,
         parameters: Mapping[str, str] | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> None:
         self.artefact = artefact
         self.runtime = runtime
@@ -107,6 +109,8 @@ class Deployment:
         self.receiver = receiver
         self.stack_id = cloudformation.stack_id
         self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT, parameters)
+        # Added to the function's environment (as a Lambda setting would be).
+        self.environment = dict(environment or {})
         self.physical_id: str | None = None
         self.invocations: list[Invocation] = []
         self._before_update: dict[str, Any] | None = None
@@ -174,7 +178,8 @@ class Deployment:
         stack_requests_before = len(self.cloudformation.requests)
         stack_status = self.cloudformation.status
         run = self.runtime.invoke(
-            self.artefact, event, STACK_REGION, self.ses.url, self.cloudformation.url
+            self.artefact, event, STACK_REGION, self.ses.url, self.cloudformation.url,
+            self.environment,
         )
         invocation = Invocation(
             event=event,
@@ -210,7 +215,11 @@ class Lab:
 
     @contextmanager
     def deploy(
-        self, artefact: str, fail_puts: int = 0, parameters: Mapping[str, str] | None = None
+        self,
+        artefact: str,
+        fail_puts: int = 0,
+        parameters: Mapping[str, str] | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> Iterator[Deployment]:
         chosen = self.artefacts[artefact]
         with (
@@ -218,4 +227,6 @@ class Lab:
             CloudFormationEndpoint(new_stack_id(chosen.stack_name)) as cloudformation,
             ResponseReceiver(fail_first=fail_puts) as receiver,
         ):
-            yield Deployment(chosen, self.runtime, ses, cloudformation, receiver, parameters)
+            yield Deployment(
+                chosen, self.runtime, ses, cloudformation, receiver, parameters, environment
+            )

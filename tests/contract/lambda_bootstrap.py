@@ -4,7 +4,8 @@ Run as ``python -I -S lambda_bootstrap.py CODE_DIR LAYER_DIR HANDLER TIMEOUT EVE
 
 - the import path is the code folder, a folder holding boto3 and its dependencies (what
   the runtime provides) and the standard library; nothing else;
-- logging is configured like the runtime's: a root handler writing to stdout, level INFO;
+- logging is configured like the runtime's: a root handler writing to stdout, at the level
+  AWS_LAMBDA_LOG_LEVEL names (Lambda's logging configuration), INFO by default;
 - the module named by the handler string is imported (the init phase), then the
   function is called with the event and a context whose remaining time counts down from
   the function's timeout;
@@ -80,7 +81,9 @@ def main() -> None:
         )
     )
     root.addHandler(stream)
-    root.setLevel(logging.INFO)
+    # Lambda's logging configuration (ApplicationLogLevel) sets the root logger's level
+    # through AWS_LAMBDA_LOG_LEVEL; INFO otherwise.
+    root.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper())
 
     status: dict[str, object] = {"init_started": time.time()}
     module_name, function_name = handler_string.rsplit(".", 1)

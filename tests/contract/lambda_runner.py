@@ -117,7 +117,12 @@ class LambdaRuntime:
         self.python = python
 
     def environment(
-        self, artefact: Artefact, region: str, ses_url: str, cloudformation_url: str | None = None
+        self,
+        artefact: Artefact,
+        region: str,
+        ses_url: str,
+        cloudformation_url: str | None = None,
+        extra: dict[str, str] | None = None,
     ) -> dict[str, str]:
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -150,6 +155,7 @@ class LambdaRuntime:
         env["AWS_ENDPOINT_URL_SESV2"] = ses_url
         if cloudformation_url is not None:
             env["AWS_ENDPOINT_URL_CLOUDFORMATION"] = cloudformation_url
+        env.update(extra or {})
         return env
 
     def invoke(
@@ -159,6 +165,7 @@ class LambdaRuntime:
         region: str,
         ses_url: str,
         cloudformation_url: str | None = None,
+        extra_environment: dict[str, str] | None = None,
     ) -> Run:
         with tempfile.TemporaryDirectory(prefix="lambda-invoke-") as scratch:
             event_path = Path(scratch) / "event.json"
@@ -179,7 +186,9 @@ class LambdaRuntime:
             process = subprocess.Popen(
                 command,
                 cwd=scratch,
-                env=self.environment(artefact, region, ses_url, cloudformation_url),
+                env=self.environment(
+                    artefact, region, ses_url, cloudformation_url, extra_environment
+                ),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,

@@ -26,6 +26,9 @@ Scenario = Callable[[Lab], Deployment]
 SCENARIOS: dict[str, Scenario] = {}
 # Those that wait on purpose (backoff, watchdog): started first so that they overlap.
 SLOW = (
+    "watchdog_during_rollback",
+    "hang_after_accepted_put",
+    "dead_receiver_short_budget",
     "ses_hangs",
     "throttled_forever",
     "response_put_always_fails",
@@ -36,6 +39,8 @@ SLOW = (
     "slow_answer",
 )
 MAX_PARALLEL = 4
+# Scenarios whose events cannot be answered (the ResponseURL is dead or not https).
+UNANSWERABLE = ("dead_receiver_short_budget", "http_response_url")
 
 
 def scenario(name: str) -> Callable[[Scenario], Scenario]:
@@ -391,4 +396,76 @@ def _plain_create_with_review_denied_and_fail_on_denied(lab: Lab) -> Deployment:
     with lab.deploy(PLAIN, parameters={"FailOnDenied": "true"}) as deployment:
         deployment.ses.account(deployment.ses_region).review("DENIED")
         deployment.create()
+    return deployment
+
+
+# --------------------------------------------------------------------------------------
+# Hardening: the fault paths an adversarial review found
+# --------------------------------------------------------------------------------------
+
+
+@scenario("watchdog_during_rollback")
+def _watchdog_during_rollback(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:  # 10 s timeout: the tightest budget
+        deployment.create()
+        deployment.update(MailType="MARKETING", **refreshed(deployment))
+        deployment.ses.always("GetAccount", ses.hung())
+        deployment.roll_back()
+    return deployment
+
+
+@scenario("hang_after_accepted_put")
+def _hang_after_accepted_put(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        # The first read answers (sandbox), the Put is accepted, every read after it hangs.
+        deployment.ses.script("GetAccount", ses.slow(0.0))
+        deployment.ses.always("GetAccount", ses.hung())
+        deployment.create()
+    return deployment
+
+
+@scenario("debug_logging")
+def _debug_logging(lab: Lab) -> Deployment:
+    # An operator sets the function's log level to DEBUG (Lambda's logging configuration).
+    with lab.deploy(EXAMPLE, environment={"AWS_LAMBDA_LOG_LEVEL": "DEBUG"}) as deployment:
+        deployment.create()
+        deployment.ses.account(deployment.ses_region).review("FAILED")
+        deployment.update(MailType="MARKETING", **refreshed(deployment))
+        deployment.ses.script("PutAccountDetails", ses.bad_request("WebsiteURL is invalid"))
+        deployment.ses.account(deployment.ses_region).review("FAILED")
+        deployment.update(MailType="TRANSACTIONAL", **refreshed(deployment))
+    return deployment
+
+
+@scenario("malformed_properties")
+def _malformed_properties(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.send(deployment.event("Create", ResourceProperties=["not", "an", "object"]))
+        deployment.create()
+        deployment.send(
+            deployment.event(
+                "Update",
+                PhysicalResourceId=deployment.physical_id,
+                OldResourceProperties="not an object",
+            )
+        )
+    return deployment
+
+
+@scenario("dead_receiver_short_budget")
+def _dead_receiver_short_budget(lab: Lab) -> Deployment:
+    with lab.deploy(INSTALLED) as deployment:
+        # Nothing listens there: every PUT is refused at once, and the backoff must not
+        # carry the function past its 10 s.
+        dead = "https://127.0.0.1:9/dead?X-Amz-Signature=0123456789abcdefSECRETSIGNATURE"
+        deployment.ses.always("GetAccount", ses.slow(6.0))
+        deployment.send(deployment.event("Create", ResponseURL=dead))
+    return deployment
+
+
+@scenario("http_response_url")
+def _http_response_url(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        plain = deployment.receiver.url.replace("https://", "http://", 1)
+        deployment.send(deployment.event("Create", ResponseURL=plain))
     return deployment

@@ -65,7 +65,7 @@ def test_conflict_on_put_reports_success_with_the_review_read_afterwards(
     [
         ("bad_request", "BadRequestException", "check mail_type, website_url"),
         ("access_denied", "AccessDeniedException", "service control policy"),
-        ("server_error", "InternalFailure", "deploy again"),
+        ("server_error", "InternalFailure", "Deploy again"),
     ],
 )
 def test_fails_create_once_with_a_reason_naming_problem_and_fix(
@@ -103,7 +103,7 @@ def test_fails_create_by_the_watchdog_before_the_timeout_when_ses_hangs(
     create = trace.last("Create")
     response = create.response()
     assert response["Status"] == "FAILED"
-    assert "watchdog" in response["Reason"]
+    assert "stopped waiting for SES" in response["Reason"]
     assert create.seconds_to_response() < _watchdog_budget(trace)
     assert not create.run.timed_out
     assert create.run.exit_code == 0

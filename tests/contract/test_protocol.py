@@ -10,7 +10,7 @@ import pytest
 
 from contract.cloud_assembly import Artefact
 from contract.harness import Deployment
-from contract.scenarios import SCENARIOS, ScenarioBook
+from contract.scenarios import SCENARIOS, UNANSWERABLE, ScenarioBook
 
 RESPONSE_BODY_MAX_BYTES = 4096
 PHYSICAL_ID_MAX_BYTES = 1024
@@ -26,7 +26,7 @@ def test_every_response_fits_the_custom_resource_protocol(
 ) -> None:
     trace = book.get(scenario_name)
     puts = [(invocation, put) for invocation in trace.invocations for put in invocation.attempts]
-    assert puts, "no response was sent"
+    assert bool(puts) is (scenario_name not in UNANSWERABLE), "a response was (not) sent"
     for invocation, put in puts:
         event = invocation.event
         url = urlsplit(event["ResponseURL"])
