@@ -6,7 +6,7 @@ handler in ``lambda/index.py`` keeps its own copy, and a test keeps the two in s
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
@@ -15,6 +15,20 @@ USE_CASE_DESCRIPTION_MAX_LENGTH = 5000
 CONTACT_ADDRESSES_MAX = 4
 CONTACT_ADDRESS_MIN_LENGTH = 6
 CONTACT_ADDRESS_MAX_LENGTH = 254
+# RFC 5321: a local part (before the "@") of at most 64 octets.
+CONTACT_LOCAL_PART_MAX_LENGTH = 64
+
+# Host names of the website and of the contacts' domains (RFC 1035), and URL ports.
+HOST_NAME_MAX_LENGTH = 253
+HOST_LABEL_MAX_LENGTH = 63
+PORT_MIN = 1
+PORT_MAX = 65535
+# Names that never resolve on the public internet, so a reviewer could never open them
+# (RFC 2606, 6761, 6762, 7686, 8375; ICANN's .internal).
+LOCAL_TOP_LEVEL_DOMAINS = (
+    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
+)
+LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 
 # The custom resource's Lambda function, shared by every instance in a stack.
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -24,6 +38,8 @@ DEFAULT_TIMEOUT = Duration.minutes(2)
 MIN_TIMEOUT = Duration.seconds(10)
 MAX_TIMEOUT = Duration.minutes(15)
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# What aws-cdk-lib's LogGroup does by default: the logs outlive the stack.
+DEFAULT_LOG_GROUP_REMOVAL_POLICY = RemovalPolicy.RETAIN
 # CloudFormation waits this much longer than the function may run (an asynchronous
 # invocation can be queued briefly) before it fails the resource itself.
 SERVICE_TIMEOUT_SLACK = Duration.minutes(2)
