@@ -4,8 +4,11 @@
                                        [--markdown]
 
 1. Template footprint of the same job done three ways (``benchmarks/stacks.py``): resources
-   added to an empty stack, Lambda functions, IAM roles, template bytes, asset bytes, and the
-   Lambda invocations per deployment that the template implies.
+   added to an empty stack, Lambda functions, IAM roles, template bytes with and without the
+   job (the empty stack), asset bytes, and the Lambda invocations per deployment that the
+   template implies. Plus the sizes that CloudFormation's 51,200-byte ``TemplateBody`` limit
+   is about: the plain template (``ses-production-access template``) and the handler, as
+   shipped and as inlined.
 2. Synthesis time: every variant synthesized in a fresh process (medians of ``--runs``
    samples, round-robin) and its ratio to the empty stack; plus the in-process cost of each
    variant's own constructs once the one-off start-up is paid.
@@ -53,7 +56,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(TESTS))
 
 from stacks import STACK_NAME, VARIANTS  # noqa: E402
-from support import ResponseReceiver, load_event  # noqa: E402
+from support import CA_FILE, ResponseReceiver, load_event  # noqa: E402
 
 LABELS = {
     "empty": "empty stack",
@@ -62,8 +65,9 @@ LABELS = {
     "provider": "Provider + Python fn",
 }
 HANDLERS: dict[str, dict[str, str]] = {
-    # The construct's own handler, from lambda/ (the folder its asset is made of).
-    "construct": {"code": str(ROOT / "lambda"), "module": "index", "entry": "run"},
+    # The construct's own handler: the inline code of the synthesized construct stack,
+    # written to index.py as CloudFormation does (see inline_code_dir).
+    "construct": {"code": "", "module": "index", "entry": "run"},
     # The Provider variant's minimal on_event function.
     "provider": {
         "code": str(BENCH / "provider_handler"),
@@ -79,6 +83,10 @@ SES_OPERATIONS = ("GetAccount", "PutAccountDetails")
 AWS_CUSTOM_RESOURCE_CALLS = {"GetAccount": 1, "PutAccountDetails": 1}
 
 RESOURCE_LIMIT = 5
+TEMPLATE_BODY_MAX_BYTES = 51_200  # CreateStack / CreateStackSet TemplateBody
+TEMPLATE_AIM_BYTES = 40_000  # room left for the features still to come
+HANDLER_SOURCE = ROOT / "lambda" / "index.py"
+CLI = Path(sys.executable).parent / "ses-production-access"
 ALTERNATIVES_STATED = {"aws_custom_resource": 6, "provider": 7}
 SYNTH_RATIO_LIMIT = 1.10
 SYNTH_TIMEOUT_S = 300
@@ -173,6 +181,40 @@ def footprint(outdir: Path) -> dict[str, Any]:
         "asset_raw_bytes": sum(a["raw_bytes"] for a in assets),
         "asset_zipped_bytes": sum(a["zipped_bytes"] for a in assets),
         "lambda_invocations_per_event": _lambda_invocations(resources),
+    }
+
+
+def inline_code_dir(outdir: Path, target: Path) -> Path:
+    """`target` holding the function's inline code of the stack in `outdir` as index.py,
+    as CloudFormation deploys it."""
+    template = json.loads((outdir / f"{STACK_NAME}.template.json").read_text())
+    (function,) = (
+        r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
+    )
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "index.py").write_text(function["Properties"]["Code"]["ZipFile"])
+    return target
+
+
+def sizes(construct_outdir: Path, work: Path) -> dict[str, int]:
+    """Bytes that count against CloudFormation's TemplateBody limit, and the handler's."""
+    plain = work / "plain-template.json"
+    done = subprocess.run(  # noqa: S603  (our own console script)
+        [str(CLI), "template", "--output", str(plain)],
+        cwd=work,
+        env=_cdk_env(),
+        capture_output=True,
+        text=True,
+        timeout=SYNTH_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ses-production-access template failed:\n{done.stderr[-4000:]}")
+    inline = inline_code_dir(construct_outdir, work / "inline-size") / "index.py"
+    return {
+        "plain_template_bytes": plain.stat().st_size,
+        "handler_source_bytes": HANDLER_SOURCE.stat().st_size,
+        "handler_inline_bytes": inline.stat().st_size,
     }
 
 
@@ -336,6 +378,8 @@ def _child_env(ses_url: str, region: str) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
         "NO_PROXY": "127.0.0.1",
+        # The response receiver's test CA: the handler answers only https URLs.
+        "SSL_CERT_FILE": CA_FILE,
     }
 
 
@@ -345,8 +389,8 @@ def invoke_child(
     """One fresh process: import the handler, invoke it `invocations` times (first cold)."""
     event_file = work / "event.json"
     event_file.write_text(json.dumps(load_event("create", response_url=endpoints_.receiver.url)))
-    # The code as the Lambda package holds it: no .pyc (the asset excludes them), so the
-    # module is compiled at import as on Lambda; -B keeps it that way.
+    # The code as the Lambda package holds it: no .pyc, so the module is compiled at
+    # import as on Lambda; -B keeps it that way.
     code = work / f"code-{handler}"
     if not code.exists():
         shutil.copytree(
@@ -493,6 +537,29 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 "why": ", ".join(f"{n} {t}" for t, n in fp[variant]["resource_types"].items()),
             }
         )
+    template_bytes = fp["construct"]["template_bytes"]
+    for limit, why in (
+        (TEMPLATE_BODY_MAX_BYTES, "CloudFormation's direct TemplateBody limit"),
+        (TEMPLATE_AIM_BYTES, "room for the features still to come"),
+    ):
+        found.append(
+            {
+                "target": f"construct's template at most {limit:,} bytes",
+                "value": template_bytes,
+                "met": template_bytes <= limit,
+                "why": f"{why}; the handler inline is "
+                f"{results['sizes']['handler_inline_bytes']:,} bytes of it",
+            }
+        )
+    plain_bytes = results["sizes"]["plain_template_bytes"]
+    found.append(
+        {
+            "target": f"plain template at most {TEMPLATE_BODY_MAX_BYTES:,} bytes",
+            "value": plain_bytes,
+            "met": plain_bytes <= TEMPLATE_BODY_MAX_BYTES,
+            "why": "deployable with --template-file and as a StackSet's TemplateBody",
+        }
+    )
     invocations = fp["construct"]["lambda_invocations_per_event"]
     found.append(
         {
@@ -572,7 +639,8 @@ def main_table(results: dict[str, Any], markdown: bool = False) -> str:
         "resources",
         "functions",
         "roles",
-        "template KiB",
+        "template bytes",
+        "+ vs empty",
         "assets KiB (zip)",
         "synth s",
         "x empty",
@@ -595,7 +663,8 @@ def main_table(results: dict[str, Any], markdown: bool = False) -> str:
                 f"+{f['resources_added']}" if variant != "empty" else "0",
                 str(f["lambda_functions"]),
                 str(f["iam_roles"]),
-                _kb(f["template_bytes"]),
+                f"{f['template_bytes']:,}",
+                f"+{f['template_bytes_added']:,}" if variant != "empty" else "-",
                 f"{_kb(f['asset_raw_bytes'])} ({_kb(f['asset_zipped_bytes'])})",
                 f"{s['wall_s']['median']:.2f}",
                 f"{s['ratio_to_empty']:.2f}",
@@ -623,13 +692,24 @@ def report(results: dict[str, Any]) -> str:
     say(main_table(results))
     say()
     say(
-        "resources: added to an empty stack (no CDK metadata). invocations: Lambda "
+        "resources: added to an empty stack (no CDK metadata). template bytes: the stack's "
+        "template file as the CLI writes it, and what the job adds to the empty stack's "
+        "(its BootstrapVersion parameter and rule). invocations: Lambda "
         "invocations per Create/Update, from the template. synth: median wall time of a "
         f"fresh process ({meta['runs']} runs each) and ratio to the empty stack. SES calls: "
         "per Create/Update for an account in production / pending review / sandbox, counted "
         "by the local SES endpoint; * = derived (both SDK calls always run, not executed "
         "here). AwsCustomResource uses install_latest_aws_sdk=False (the Lambda runtime's "
         "SDK). The Provider's function is a minimal equivalent (benchmarks/provider_handler)."
+    )
+    say()
+    size = results["sizes"]
+    say(
+        f"Sizes (bytes): plain template (ses-production-access template) "
+        f"{size['plain_template_bytes']:,}; handler lambda/index.py "
+        f"{size['handler_source_bytes']:,} as shipped, {size['handler_inline_bytes']:,} "
+        f"inline (docstrings and comments stripped). CloudFormation takes a TemplateBody "
+        f"of up to {TEMPLATE_BODY_MAX_BYTES:,}."
     )
     say()
 
@@ -810,6 +890,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             entry["resources_added"] = entry["resources"] - base["resources"]
             entry["template_bytes_added"] = entry["template_bytes"] - base["template_bytes"]
         results["synthesis"] = {"variants": synth["variants"]}
+        construct_outdir = Path(synth["outdirs"]["construct"])
+        results["sizes"] = _step("sizes", lambda: sizes(construct_outdir, work))
+        HANDLERS["construct"]["code"] = str(inline_code_dir(construct_outdir, work / "inline"))
         results["handler"] = _step(
             "handler", lambda: handler_bench(cold_runs, warm_invocations, work)
         )
