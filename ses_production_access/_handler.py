@@ -2,32 +2,120 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from dataclasses import dataclass
+
+from aws_cdk import Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from . import _inline, _limits
+from . import _acknowledgements, _inline, _limits
 from ._inline import HANDLER_MODULE
 
 # Construct id of the shared handler under the stack. Public API: renaming it would
 # replace the function in every user's stack.
 HANDLER_ID = "SesProductionAccessHandler"
 HANDLER_FUNCTION = "handler"
+# Id of the warning for an imported key, whose policy this construct cannot change.
+KEY_POLICY_NOT_CHANGED = "ses-production-access:logGroupKeyPolicyNotChanged"
+# What CloudWatch Logs does with a log group's key (symmetric): the AWS documentation's
+# kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*, spelled out.
+LOGS_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+]
+
+
+@dataclass(frozen=True)
+class HandlerSettings:
+    """The props every instance of a stack shares through its one handler."""
+
+    timeout: Duration
+    log_retention: logs.RetentionDays
+    log_group_removal_policy: RemovalPolicy
+    log_group_encryption_key: kms.IKey | None
+
+    def check_agrees(self, wanted: HandlerSettings, stack: Stack) -> None:
+        """Raise ValueError naming the first prop where ``wanted`` differs from these."""
+        differences = [
+            (
+                "timeout",
+                wanted.timeout.to_seconds() != self.timeout.to_seconds(),
+                wanted.timeout.to_human_string(),
+                self.timeout.to_human_string(),
+                "function",
+            ),
+            (
+                "log_retention",
+                wanted.log_retention != self.log_retention,
+                wanted.log_retention.name,
+                self.log_retention.name,
+                "log group",
+            ),
+            (
+                "log_group_removal_policy",
+                wanted.log_group_removal_policy != self.log_group_removal_policy,
+                wanted.log_group_removal_policy.name,
+                self.log_group_removal_policy.name,
+                "log group",
+            ),
+            (
+                "log_group_encryption_key",
+                not _same_key(wanted.log_group_encryption_key, self.log_group_encryption_key),
+                _key_shown(wanted.log_group_encryption_key),
+                _key_shown(self.log_group_encryption_key),
+                "log group",
+            ),
+        ]
+        for prop, differs, mine, theirs, shared in differences:
+            if differs:
+                raise ValueError(
+                    f"{prop} {mine} differs from the {theirs} of another SesProductionAccess "
+                    f"in stack {stack.node.path}: they share one {shared}, so give them the "
+                    f"same {prop}."
+                )
+
+
+def _same_key(a: kms.IKey | None, b: kms.IKey | None) -> bool:
+    """One key object, or two imports of one key ARN."""
+    if a is None or b is None:
+        return a is b
+    return a is b or (not Token.is_unresolved(a.key_arn) and a.key_arn == b.key_arn)
+
+
+def _key_shown(key: kms.IKey | None) -> str:
+    return "(no key)" if key is None else key.node.path
 
 
 class SesProductionAccessHandler(Construct):
     """Log group, role and function behind every SesProductionAccess of one stack."""
 
-    def __init__(
-        self, scope: Construct, id: str, *, timeout: Duration, log_retention: logs.RetentionDays
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, settings: HandlerSettings) -> None:
         super().__init__(scope, id)
-        self.timeout = timeout
-        self.log_retention = log_retention
+        self.settings = settings
+        timeout = settings.timeout
+        key = settings.log_group_encryption_key
 
-        self.log_group = logs.LogGroup(self, "LogGroup", retention=log_retention)
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            retention=settings.log_retention,
+            encryption_key=key,
+            removal_policy=settings.log_group_removal_policy,
+        )
+        if key is None:
+            _acknowledgements.acknowledge(
+                self.log_group, _acknowledgements.UNENCRYPTED_LOG_GROUP_RULES
+            )
+        else:
+            self._let_cloudwatch_logs_use(key)
 
         # Our own least-privilege role: no AWS managed policy, logs only to our log group.
         self.role = iam.Role(
@@ -60,30 +148,9 @@ class SesProductionAccessHandler(Construct):
                 )
             },
         )
-        # Acknowledged here so users need no suppression of their own: through
-        # aws-cdk-lib's Validations (read by cdk-nag 3.x, no cdk-nag install needed) and as
-        # metadata (read by cdk-nag 2.x).
-        iam5_reason = (
-            "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
-            "resource type; IAM only accepts Resource '*'."
-        )
-        Validations.of(self.role).acknowledge(
-            Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=iam5_reason)
-        )
-        cfn_role = self.role.node.default_child
-        assert isinstance(cfn_role, iam.CfnRole)
-        cfn_role.add_metadata(
-            "cdk_nag",
-            {
-                "rules_to_suppress": [
-                    {
-                        "id": "AwsSolutions-IAM5",
-                        "reason": iam5_reason,
-                        "applies_to": ["Resource::*"],
-                    }
-                ]
-            },
-        )
+        # With iam.Role.customize_roles the role is pre-created: no resource in the
+        # template, and acknowledge() then only records the reasons.
+        _acknowledgements.acknowledge(self.role, _acknowledgements.ROLE_RULES)
 
         self.function = lambda_.Function(
             self,
@@ -102,31 +169,61 @@ class SesProductionAccessHandler(Construct):
         # The function reads the role's ARN, which already orders it after the role and its
         # inline policy: the DependsOn that lambda.Function adds is redundant (cfn-lint W3005).
         cfn_function = self.function.node.default_child
-        assert isinstance(cfn_function, lambda_.CfnFunction)
-        cfn_function.add_deletion_override("DependsOn")
+        if isinstance(cfn_function, lambda_.CfnFunction):
+            cfn_function.add_deletion_override("DependsOn")
+        _acknowledgements.acknowledge(self.function, _acknowledgements.FUNCTION_RULES)
+
+    def _let_cloudwatch_logs_use(self, key: kms.IKey) -> None:
+        """CloudWatch Logs encrypts with the key only if the key policy lets it; LogGroup
+        does not add that. Any log group of this account and Region: naming ours would
+        make the key and the log group depend on each other."""
+        stack = Stack.of(self)
+        log_groups = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name="*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        principal = f"logs.{stack.region}.amazonaws.com"
+        added = key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=LOGS_KEY_ACTIONS,
+                principals=[iam.ServicePrincipal(principal)],
+                resources=["*"],
+                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
+            )
+        ).statement_added
+        if not added:
+            Annotations.of(self.log_group).add_warning_v2(
+                KEY_POLICY_NOT_CHANGED,
+                f"log_group_encryption_key {key.node.path} is imported, so its key policy "
+                f"cannot be changed here: allow the service principal {principal} "
+                f"{', '.join(LOGS_KEY_ACTIONS)} on it for the log groups of this account "
+                "and Region, or CloudFormation fails to create the log group.",
+            )
 
     @classmethod
-    def of(
-        cls, scope: Construct, *, timeout: Duration, log_retention: logs.RetentionDays
-    ) -> SesProductionAccessHandler:
-        """The stack's handler, created on first use; settings must agree across instances."""
-        stack = Stack.of(scope)
+    def check_can_share(cls, stack: Stack, settings: HandlerSettings) -> None:
+        """Raise ValueError if a new instance with ``settings`` cannot join the stack's
+        handler: the id is taken by another construct, or a shared setting differs."""
         existing = stack.node.try_find_child(HANDLER_ID)
         if existing is None:
-            return cls(stack, HANDLER_ID, timeout=timeout, log_retention=log_retention)
-        assert isinstance(existing, cls)
-        if existing.timeout.to_seconds() != timeout.to_seconds():
+            return
+        if not isinstance(existing, cls):
             raise ValueError(
-                f"timeout {timeout.to_human_string()} differs from the "
-                f"{existing.timeout.to_human_string()} of another SesProductionAccess in "
-                f"stack {stack.stack_name}: they share one function, so give them the same "
-                "timeout."
+                f"{HANDLER_ID}: the construct id {HANDLER_ID!r} at the top of stack "
+                f"{stack.node.path} is taken by {existing.node.path} "
+                f"({type(existing).__name__}); SesProductionAccess reserves that id for the "
+                "function, role and log group its instances in a stack share: rename the "
+                "other construct."
             )
-        if existing.log_retention != log_retention:
-            raise ValueError(
-                f"log_retention {log_retention.name} differs from the "
-                f"{existing.log_retention.name} of another SesProductionAccess in stack "
-                f"{stack.stack_name}: they share one log group, so give them the same "
-                "log_retention."
-            )
-        return existing
+        existing.settings.check_agrees(settings, stack)
+
+    @classmethod
+    def of(cls, stack: Stack, settings: HandlerSettings) -> SesProductionAccessHandler:
+        """The stack's handler, created on first use; settings must agree across instances."""
+        cls.check_can_share(stack, settings)
+        existing = stack.node.try_find_child(HANDLER_ID)
+        if isinstance(existing, cls):
+            return existing
+        return cls(stack, HANDLER_ID, settings=settings)

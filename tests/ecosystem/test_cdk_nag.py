@@ -1,17 +1,36 @@
-"""cdk-nag 3.x: the example app passes the AwsSolutions pack with nothing left for the user
-to suppress; the construct acknowledges only what is inherent, without needing cdk-nag."""
+"""cdk-nag 3.x: the example app passes the AwsSolutions, Serverless and NIST 800-53 rev 5
+packs with nothing left for the user to suppress; the construct acknowledges only what is
+inherent, each with its reason, without needing cdk-nag."""
 
 from __future__ import annotations
 
+import json
+import runpy
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_kms as kms
+from cdk_nag import NIST80053R5Checks, ServerlessChecks
 
-from ecosystem.ecosystem_support import EXAMPLE_STACK, Synthesis
+from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, NaggedApps, Synthesis
+from ses_production_access import MailType, SesProductionAccess
 
-# The one finding the construct may acknowledge: ses:GetAccount and ses:PutAccountDetails
-# are account-level actions with no resource type, so IAM only accepts Resource "*".
-INHERENT = {"AwsSolutions-IAM5[Resource::*]"}
+# What the construct acknowledges, and a word its reason must give.
+INHERENT = {
+    # ses:GetAccount and ses:PutAccountDetails are account-level: IAM only accepts "*".
+    "AwsSolutions-IAM5[Resource::*]": "ses:GetAccount",
+    "Serverless-LambdaStarPermissions": "ses:GetAccount",
+    "NIST.800.53.R5-IAMNoInlinePolicy": "this one role",
+    "Serverless-LambdaDLQ": "ServiceTimeout",
+    "NIST.800.53.R5-LambdaDLQ": "ServiceTimeout",
+    "Serverless-LambdaTracing": "xray:PutTraceSegments",
+    "NIST.800.53.R5-LambdaConcurrency": "quota of 10",
+    "NIST.800.53.R5-LambdaInsideVPC": "NAT",
+    "NIST.800.53.R5-CloudWatchLogGroupEncrypted": "log_group_encryption_key",
+}
 # cdk-nag 3.x reads acknowledgements from this construct metadata, written by
 # aws-cdk-lib's own Validations.of(scope).acknowledge(), so no cdk-nag import is needed.
 ACKNOWLEDGED = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
@@ -45,9 +64,85 @@ def test_example_app_synthesizes_with_the_aws_solutions_pack_and_no_finding(
     assert example_app.error is None
 
 
-def test_construct_acknowledges_only_the_account_level_ses_wildcard_with_a_reason(
+def test_construct_acknowledges_only_what_is_inherent_each_with_its_reason(
     example_app: Synthesis,
 ) -> None:
     acknowledged = acknowledgements(example_app)
-    assert set(acknowledged) == INHERENT
-    assert all("ses:" in reason and "*" in reason for reason in acknowledged.values())
+    assert set(acknowledged) == set(INHERENT)
+    for rule, word in INHERENT.items():
+        assert word in acknowledged[rule], rule
+
+
+@dataclass
+class PackedApps(NaggedApps):
+    """NaggedApps with more cdk-nag packs registered beside AwsSolutions."""
+
+    packs: tuple[Any, ...] = ()
+
+    def __call__(self, **props: Any) -> cdk.App:
+        app = super().__call__(**props)
+        cdk.Validations.of(app).add_plugins(*(pack(app) for pack in self.packs))
+        return app
+
+
+@pytest.fixture(scope="module")
+def example_app_with_more_packs(tmp_path_factory: pytest.TempPathFactory) -> Synthesis:
+    """The example app synthesized with the Serverless and NIST 800-53 rev 5 packs too."""
+    apps = PackedApps(
+        tmp_path_factory.mktemp("more-packs") / "cdk.out",
+        packs=(ServerlessChecks, NIST80053R5Checks),
+    )
+    error: str | None = None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cdk, "App", apps)
+        try:
+            runpy.run_path(str(EXAMPLE_APP), run_name="__main__")
+        except RuntimeError as failure:  # cdk-nag findings fail synthesis: reported below
+            if "ValidationFailed" not in str(failure):
+                raise
+            error = str(failure)
+    (app,) = apps.created
+    return Synthesis(outdir=apps.outdir, app=app, error=error)
+
+
+def test_example_app_has_no_finding_with_the_serverless_and_nist_800_53_r5_packs(
+    example_app_with_more_packs: Synthesis,
+) -> None:
+    assert example_app_with_more_packs.violations() == []
+    assert example_app_with_more_packs.error is None
+
+
+def test_a_customer_managed_key_clears_the_log_group_finding_without_acknowledging_it(
+    tmp_path: Path,
+) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    cdk.Validations.of(app).add_plugins(NIST80053R5Checks(app))
+    stack = cdk.Stack(app, "Stack", env=cdk.Environment(account="123456789012", region="eu-west-1"))
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    SesProductionAccess(
+        stack, "Access", mail_type=MailType.TRANSACTIONAL, website_url="https://example.com",
+        acknowledge_sending_policy=True, log_group_encryption_key=key,
+    )
+    try:
+        app.synth()
+    except RuntimeError as failure:
+        if "ValidationFailed" not in str(failure):
+            raise
+    report_path = tmp_path / "validation-report.json"
+    report: dict[str, Any] = json.loads(report_path.read_text()) if report_path.exists() else {}
+    ours = [
+        violation["ruleName"]
+        for plugin in report.get("pluginReports", [])
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+        if "SesProductionAccessHandler" in construct["constructPath"]
+    ]
+    assert ours == []
+    log_group = stack.node.find_child("SesProductionAccessHandler").node.find_child("LogGroup")
+    acknowledged = [
+        key
+        for entry in log_group.node.metadata
+        if entry.type == ACKNOWLEDGED
+        for key in entry.data
+    ]
+    assert acknowledged == []

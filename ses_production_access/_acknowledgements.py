@@ -1,0 +1,84 @@
+"""cdk-nag findings on the shared handler that are inherent to the design, acknowledged
+with their reason so that users need no suppression of their own.
+
+Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag install
+needed). The AwsSolutions ones also go in as ``cdk_nag`` resource metadata, read by
+cdk-nag 2.x; the other packs' stay out of the template, which must stay within the
+51,200 bytes of a plain template passed directly.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, CfnResource, Validations
+from constructs import IConstruct
+
+SES_WILDCARD = (
+    "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
+    "resource type; IAM only accepts Resource '*'."
+)
+NO_DLQ = (
+    "The function answers each custom resource event itself (its response PUT to "
+    "CloudFormation); a lost event is covered by the custom resource's ServiceTimeout and "
+    "the handler's watchdog, and nothing would read a dead-letter queue."
+)
+NO_TRACING = (
+    "X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords on Resource "
+    "'*', which the role's least privilege forbids; the function logs each event instead."
+)
+INLINE_POLICY = (
+    "The inline policy is scoped to this one role and these actions; a managed policy "
+    "could be attached to other principals."
+)
+NO_RESERVED_CONCURRENCY = (
+    "New accounts have a Lambda concurrency quota of 10: reserving any concurrency fails "
+    "the deployment there. The function runs once per deployment."
+)
+NO_VPC = (
+    "SES and CloudFormation's response URL are public endpoints; in a VPC the function "
+    "would need a NAT gateway or endpoints and no private resource is reached."
+)
+LOG_SERVICE_ENCRYPTION = (
+    "CloudWatch Logs encrypts log data at rest with service-managed keys; the logs carry no "
+    "sensitive value. Give log_group_encryption_key for a customer-managed KMS key."
+)
+
+# The pack cdk-nag 2.x users run, whose acknowledgements also go in the template.
+V2_PACK = "AwsSolutions-"
+
+# Rule id -> reason, by the construct the rule reports; "[...]" names one finding of a
+# rule that reports several.
+ROLE_RULES = {
+    "AwsSolutions-IAM5[Resource::*]": SES_WILDCARD,
+    "Serverless-LambdaStarPermissions": SES_WILDCARD,
+    "NIST.800.53.R5-IAMNoInlinePolicy": INLINE_POLICY,
+}
+FUNCTION_RULES = {
+    "Serverless-LambdaDLQ": NO_DLQ,
+    "NIST.800.53.R5-LambdaDLQ": NO_DLQ,
+    "Serverless-LambdaTracing": NO_TRACING,
+    "NIST.800.53.R5-LambdaConcurrency": NO_RESERVED_CONCURRENCY,
+    "NIST.800.53.R5-LambdaInsideVPC": NO_VPC,
+}
+UNENCRYPTED_LOG_GROUP_RULES = {
+    "NIST.800.53.R5-CloudWatchLogGroupEncrypted": LOG_SERVICE_ENCRYPTION,
+}
+
+
+def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
+    """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
+    ``construct`` and, for AwsSolutions, on its CloudFormation resource."""
+    for rule, reason in rules.items():
+        Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
+    in_template = {rule: reason for rule, reason in rules.items() if rule.startswith(V2_PACK)}
+    resource = construct.node.default_child
+    if not in_template or not isinstance(resource, CfnResource):
+        return  # nothing in the template (a pre-created role): nothing for cdk-nag 2.x
+    metadata = resource.get_metadata("cdk_nag")
+    suppressions = list(metadata.get("rules_to_suppress", [])) if metadata else []
+    for rule, reason in in_template.items():
+        rule_id, _, finding = rule.partition("[")
+        entry: dict[str, object] = {"id": rule_id, "reason": reason}
+        if finding:
+            entry["applies_to"] = [finding.removesuffix("]")]
+        suppressions.append(entry)
+    resource.add_metadata("cdk_nag", {"rules_to_suppress": suppressions})
