@@ -19,10 +19,14 @@ README = (ROOT / "README.md").read_text()
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
 
 
+def section(heading: str) -> str:
+    """The text under a '## heading', up to the next one."""
+    return README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
 def table_rows(heading: str) -> list[list[str]]:
     """The rows of the first table under a '## heading', as lists of cell texts."""
-    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
+    lines = [line for line in section(heading).splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
 
 
@@ -73,10 +77,47 @@ def test_every_prop_is_documented_with_its_default_in_the_docstring() -> None:
             continue
         entry = re.search(rf":param {parameter.name}:(.*?)(?=:param |\Z)", doc, re.DOTALL)
         assert entry, parameter.name
-        if parameter.default is not inspect.Parameter.empty and parameter.name != (
-            "acknowledge_sending_policy"
-        ):
+        if parameter.default is not inspect.Parameter.empty:
             assert "Default:" in entry.group(1), parameter.name
+
+
+def test_readme_types_acknowledge_sending_policy_as_the_required_bool_it_is() -> None:
+    row = next(row for row in table_rows("Props") if row[0] == "`acknowledge_sending_policy`")
+    assert row[1].startswith("`bool`")
+    assert row[2].startswith("required keyword, no default")
+    parameter = inspect.signature(SesProductionAccess.__init__).parameters[
+        "acknowledge_sending_policy"
+    ]
+    assert parameter.default is inspect.Parameter.empty
+
+
+def test_readme_says_a_change_of_region_is_a_harmless_replacement() -> None:
+    row = next(row for row in table_rows("Props") if row[0] == "`region`")
+    assert "replaces the resource" in row[2]
+    assert "changes nothing in SES" in row[2]
+
+
+def test_readme_says_the_log_group_is_retained_unless_told_otherwise() -> None:
+    row = next(row for row in table_rows("Props") if row[0] == "`log_group_removal_policy`")
+    assert row[2].startswith("`RETAIN`")
+    caveats = section("Caveats")
+    assert "log group is retained by default" in caveats
+
+
+def test_readme_warns_against_exporting_the_attributes_and_says_what_to_use() -> None:
+    text = " ".join(section("Attributes and outputs").split())
+    assert "Do not export these attributes to another stack" in text
+    assert "CloudFormation refuses to change an export that another stack imports" in text
+    assert "`SANDBOX`, then `PENDING_REVIEW`, then `PRODUCTION`" in text
+    assert "SSM parameter" in text
+    assert "`Fn::GetAtt`" in text
+
+
+def test_readme_documents_the_shared_constructs_of_the_construct() -> None:
+    text = section("Attributes and outputs")
+    for name in ("function", "role", "log_group"):
+        assert f"`{name}`" in text
+        assert isinstance(getattr(SesProductionAccess, name), property)
 
 
 def test_readme_names_the_commands_that_ci_runs() -> None:
