@@ -20,6 +20,7 @@ imports): it ships inline in the template. Its sections:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import ipaddress
 import json
@@ -103,11 +104,6 @@ PROP_CONTACTS = "AdditionalContactEmailAddresses"
 PROP_FAIL_ON_DENIED = "FailOnDenied"
 PROP_STATUS_BUS_ARN = "StatusBusArn"
 
-# The status event: sent to a central bus after every Create and Update (and by the
-# watcher on a change), so that an organisation sees every account x Region in one place.
-EVENT_SOURCE = "ses-production-access"
-EVENT_DETAIL_TYPE = "SES Production Access Status"
-EVENT_ATTEMPTS = 2
 
 # The watcher: the schedule's input carries its settings under this key; the state of
 # each Region is kept in an SSM parameter under a prefix, and a change of these members
@@ -115,21 +111,13 @@ EVENT_ATTEMPTS = 2
 WATCH_KEY = "SesProductionAccessWatch"
 PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
-WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
-FINAL_STATUSES = ("PRODUCTION", "DENIED")
-TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
-NEXT_STEPS = {
-    "PRODUCTION": (
-        "You may now send to any recipient within the sending quota above. AWS pauses "
-        "sending at a bounce rate of 10% or a complaint rate of 0.5%."
-    ),
-    "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
-    "DENIED": (
-        "Reply in the support case to appeal (AWS Support Center): a new request through "
-        "the API is refused while the review is DENIED."
-    ),
-    "SANDBOX": "No review is open: deploy the stack again to request production access.",
-}
+
+# Optional features: their code stands between `FEATURE = "name"` and `FEATURE = ""`, and
+# the library leaves out of a template the features its stack does not use (the template
+# size limit). The core reaches a feature only through these registries.
+FEATURE = ""
+ENTRY_POINTS: dict[str, Callable[[Any, Any], object]] = {}
+AFTER_ANSWER: list[Callable[[Mapping[str, Any], Outcome, float], None]] = []
 
 # The time budget of one invocation (seconds), as shares of the remaining time, clamped:
 # first SES, then reading the stack's status (to recognise a rollback), then the response
@@ -332,31 +320,6 @@ def account_of(stack_id: str) -> str:
     return parts[4] if len(parts) > 4 and parts[4].isdigit() else ""
 
 
-def status_detail(
-    account: str, region: str, trigger: str, data: Mapping[str, str]
-) -> dict[str, str]:
-    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
-    return {"Account": account, "Region": region, "Trigger": trigger, **data}
-
-
-def status_notice(
-    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
-) -> tuple[str, dict[str, str]] | None:
-    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
-    request_type = event.get("RequestType")
-    if request_type not in ("Create", "Update") or not outcome.data:
-        return None
-    try:
-        desired = parse_properties(event.get("ResourceProperties"), default_region)
-    except PropertyError:
-        return None
-    if desired.status_bus_arn is None:
-        return None
-    account = account_of(_text(event.get("StackId")))
-    detail = status_detail(account, desired.region, str(request_type), outcome.data)
-    return desired.status_bus_arn, detail
-
-
 def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> str:
     """The id to answer with before the properties are known to be valid: the one
     CloudFormation sent (Update, Delete), else the stable id from what is at hand."""
@@ -381,6 +344,8 @@ _EVENT_BUS_ARN_PATTERN = re.compile(
 )
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
+# A bracketed IPv6 literal, or a name with no bracket; then an optional port.
+_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
 _LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
 _TRUE_STRINGS = ("true", "1", "yes")
@@ -435,6 +400,8 @@ def website_url_problem(url: str) -> str | None:
         return "is malformed (its host or port cannot be read)"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "is not an absolute http(s) URL"
+    if not _HOST_PORT_PATTERN.fullmatch(parts.netloc.rpartition("@")[2]):
+        return "is malformed (its host or port cannot be read)"
     if "@" in parts.netloc:
         return (
             "holds a user name or password: that would put a credential in the template "
@@ -565,125 +532,6 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
     )
 
 
-def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
-    checks = (
-        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
-         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
-        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
-         "an SSM parameter path such as '/ses-production-access/'"),
-        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
-         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
-    )
-    values: list[str | None] = []
-    for name, prop, pattern, expected in checks:
-        value = _string(props, name, prop) or None
-        if value is not None and not pattern.fullmatch(value):
-            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
-        values.append(value)
-    return values[0], values[1], values[2]
-
-
-@dataclass(frozen=True)
-class Watch:
-    """The scheduled run's settings (the schedule's input)."""
-
-    regions: tuple[str, ...]
-    parameter_prefix: str
-    topic_arn: str | None = None
-    status_bus_arn: str | None = None
-
-    def channels(self, trigger: str) -> tuple[str, ...]:
-        """Where a change goes. After a deployment the status bus has had its event."""
-        return tuple(
-            channel
-            for channel, wanted in (
-                (TOPIC, self.topic_arn is not None),
-                (DEFAULT_BUS, True),
-                (STATUS_BUS, self.status_bus_arn is not None and trigger == "Schedule"),
-            )
-            if wanted
-        )
-
-
-def parse_watch(raw: object) -> Watch:
-    if not isinstance(raw, Mapping):
-        raise PropertyError(f"{WATCH_KEY} is not an object: the schedule's input is damaged.")
-    regions = raw.get("Regions")
-    if not isinstance(regions, list) or not all(
-        isinstance(r, str) and _REGION_PATTERN.fullmatch(r) for r in regions
-    ):
-        raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
-    bus, prefix, topic = _watch_settings(raw)
-    if prefix is None:
-        raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
-    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
-
-
-def parameter_name(prefix: str, region: str) -> str:
-    return f"{prefix.rstrip('/')}/{region}"
-
-
-def needs_ses(record: Mapping[str, Any] | None) -> bool:
-    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
-    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
-
-
-@dataclass(frozen=True)
-class Observation:
-    record: dict[str, Any]  # what the parameter holds from now on
-    send: tuple[str, ...]  # the channels to tell
-    previous: str | None  # the sandbox status before the change
-
-
-def observe(
-    record: Mapping[str, Any] | None,
-    data: Mapping[str, str],
-    account: str,
-    region: str,
-    channels: Sequence[str],
-    now: str,
-) -> Observation:
-    """Compare what was known with what SES says now. The first observation is only
-    recorded; a change goes to every channel; channels a change could not reach before
-    are tried again (a newer change supersedes them)."""
-    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
-    if record is None:
-        return Observation({**fresh, "Undelivered": []}, (), None)
-    changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
-    retry = [c for c in record.get("Undelivered") or [] if c in channels]
-    send = tuple(channels) if changed else tuple(retry)
-    previous = record.get("SandboxStatus") if changed else record.get("PreviousSandboxStatus")
-    kept = {**fresh, "PreviousSandboxStatus": previous} if previous else fresh
-    return Observation({**kept, "Undelivered": list(send)}, send, previous)
-
-
-def notification(record: Mapping[str, Any]) -> tuple[str, str]:
-    """(subject, message) of the email a person reads."""
-    status = record.get("SandboxStatus", ABSENT)
-    where = f"account {record.get('Account')}, Region {record.get('Region')}"
-    was = f" (was {record['PreviousSandboxStatus']})" if record.get("PreviousSandboxStatus") else ""
-    case = record.get("CaseId", ABSENT)
-    lines = [
-        f"Amazon SES in {where} is now {status}{was}.",
-        f"Review: {record.get('ReviewStatus', ABSENT)}"
-        + (f", support case {case}." if case != ABSENT else "."),
-        f"Sending quota: {record.get('Max24HourSend', ABSENT)} messages per 24 hours, "
-        f"{record.get('MaxSendRate', ABSENT)} per second. Sending enabled: "
-        f"{record.get('SendingEnabled', ABSENT)}. Enforcement: "
-        f"{record.get('EnforcementStatus', ABSENT)}.",
-        "",
-        NEXT_STEPS.get(status, ""),
-    ]
-    if record.get("EnforcementStatus") in ("PROBATION", "SHUTDOWN"):
-        lines.append(
-            "Sending is under enforcement: check the bounce and complaint rates on the "
-            "SES console's reputation page."
-        )
-    subject = f"Amazon SES {record.get('Region')} ({record.get('Account')}): {status}"
-    return subject[:100], "\n".join(lines)
-
-
 def _check_contacts(contacts: Sequence[str]) -> None:
     if not 1 <= len(contacts) <= CONTACT_ADDRESSES_MAX:
         raise PropertyError(
@@ -705,6 +553,25 @@ def _check_contacts(contacts: Sequence[str]) -> None:
                 "each address once in additional_contact_email_addresses."
             )
         seen.add(address.lower())
+
+
+def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
+    checks = (
+        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
+         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
+        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
+         "an SSM parameter path such as '/ses-production-access/'"),
+        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
+         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+    )
+    values: list[str | None] = []
+    for name, prop, pattern, expected in checks:
+        value = _string(props, name, prop) or None
+        if value is not None and not pattern.fullmatch(value):
+            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
+        values.append(value)
+    return values[0], values[1], values[2]
 
 
 def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
@@ -940,6 +807,172 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
     if excess > 0:  # only with ids larger than CloudFormation sends: keep the answer short
         body["Reason"] = "See the function's log group."
     return _encoded(body)
+
+
+# The status event: where the account stands, for a central bus (the roll-up) and the
+# watcher.
+FEATURE = "notify"
+
+# The status event: sent to a central bus after every Create and Update (and by the
+# watcher on a change), so that an organisation sees every account x Region in one place.
+EVENT_SOURCE = "ses-production-access"
+
+EVENT_DETAIL_TYPE = "SES Production Access Status"
+
+EVENT_ATTEMPTS = 2
+
+
+def status_detail(
+    account: str, region: str, trigger: str, data: Mapping[str, str]
+) -> dict[str, str]:
+    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
+    return {"Account": account, "Region": region, "Trigger": trigger, **data}
+
+
+def status_notice(
+    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
+    request_type = event.get("RequestType")
+    if request_type not in ("Create", "Update") or not outcome.data:
+        return None
+    try:
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
+    except PropertyError:
+        return None
+    if desired.status_bus_arn is None:
+        return None
+    account = account_of(_text(event.get("StackId")))
+    detail = status_detail(account, desired.region, str(request_type), outcome.data)
+    return desired.status_bus_arn, detail
+
+FEATURE = ""
+
+
+# The watcher: the schedule's input carries its settings; each Region's state is kept in
+# an SSM parameter under a prefix, and a change of these members is told to the team.
+FEATURE = "watch"
+
+WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
+
+FINAL_STATUSES = ("PRODUCTION", "DENIED")
+
+TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
+
+NEXT_STEPS = {
+    "PRODUCTION": (
+        "You may now send to any recipient within the sending quota above. AWS pauses "
+        "sending at a bounce rate of 10% or a complaint rate of 0.5%."
+    ),
+    "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
+    "DENIED": (
+        "Reply in the support case to appeal (AWS Support Center): a new request through "
+        "the API is refused while the review is DENIED."
+    ),
+    "SANDBOX": "No review is open: deploy the stack again to request production access.",
+}
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The scheduled run's settings (the schedule's input)."""
+
+    regions: tuple[str, ...]
+    parameter_prefix: str
+    topic_arn: str | None = None
+    status_bus_arn: str | None = None
+
+    def channels(self, trigger: str) -> tuple[str, ...]:
+        """Where a change goes. After a deployment the status bus has had its event."""
+        return tuple(
+            channel
+            for channel, wanted in (
+                (TOPIC, self.topic_arn is not None),
+                (DEFAULT_BUS, True),
+                (STATUS_BUS, self.status_bus_arn is not None and trigger == "Schedule"),
+            )
+            if wanted
+        )
+
+
+def parse_watch(raw: object) -> Watch:
+    if not isinstance(raw, Mapping):
+        raise PropertyError(f"{WATCH_KEY} is not an object: the schedule's input is damaged.")
+    regions = raw.get("Regions")
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and _REGION_PATTERN.fullmatch(r) for r in regions
+    ):
+        raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
+    bus, prefix, topic = _watch_settings(raw)
+    if prefix is None:
+        raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
+    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
+
+
+def parameter_name(prefix: str, region: str) -> str:
+    return f"{prefix.rstrip('/')}/{region}"
+
+
+def needs_ses(record: Mapping[str, Any] | None) -> bool:
+    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
+    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class Observation:
+    record: dict[str, Any]  # what the parameter holds from now on
+    send: tuple[str, ...]  # the channels to tell
+    previous: str | None  # the sandbox status before the change
+
+
+def observe(
+    record: Mapping[str, Any] | None,
+    data: Mapping[str, str],
+    account: str,
+    region: str,
+    channels: Sequence[str],
+    now: str,
+) -> Observation:
+    """Compare what was known with what SES says now. The first observation is only
+    recorded; a change goes to every channel; channels a change could not reach before
+    are tried again (a newer change supersedes them)."""
+    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
+    if record is None:
+        return Observation({**fresh, "Undelivered": []}, (), None)
+    changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
+    retry = [c for c in record.get("Undelivered") or [] if c in channels]
+    send = tuple(channels) if changed else tuple(retry)
+    previous = record.get("SandboxStatus") if changed else record.get("PreviousSandboxStatus")
+    kept = {**fresh, "PreviousSandboxStatus": previous} if previous else fresh
+    return Observation({**kept, "Undelivered": list(send)}, send, previous)
+
+
+def notification(record: Mapping[str, Any]) -> tuple[str, str]:
+    """(subject, message) of the email a person reads."""
+    status = record.get("SandboxStatus", ABSENT)
+    where = f"account {record.get('Account')}, Region {record.get('Region')}"
+    was = f" (was {record['PreviousSandboxStatus']})" if record.get("PreviousSandboxStatus") else ""
+    case = record.get("CaseId", ABSENT)
+    lines = [
+        f"Amazon SES in {where} is now {status}{was}.",
+        f"Review: {record.get('ReviewStatus', ABSENT)}"
+        + (f", support case {case}." if case != ABSENT else "."),
+        f"Sending quota: {record.get('Max24HourSend', ABSENT)} messages per 24 hours, "
+        f"{record.get('MaxSendRate', ABSENT)} per second. Sending enabled: "
+        f"{record.get('SendingEnabled', ABSENT)}. Enforcement: "
+        f"{record.get('EnforcementStatus', ABSENT)}.",
+        "",
+        NEXT_STEPS.get(status, ""),
+    ]
+    if record.get("EnforcementStatus") in ("PROBATION", "SHUTDOWN"):
+        lines.append(
+            "Sending is under enforcement: check the bounce and complaint rates on the "
+            "SES console's reputation page."
+        )
+    subject = f"Amazon SES {record.get('Region')} ({record.get('Account')}): {status}"
+    return subject[:100], "\n".join(lines)
+
+FEATURE = ""
 
 
 # --------------------------------------------------------------------------------------
@@ -1186,6 +1219,25 @@ def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -
         return None
 
 
+def bounded(call: Callable[[], Any], seconds: float) -> Any:
+    """call() in a daemon thread, or None if it has not returned within `seconds`."""
+    box: list[Any] = []
+
+    def target() -> None:
+        try:
+            box.append(call())
+        except Exception as error:
+            logger.warning("%s", type(error).__name__)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(max(0.0, seconds))
+    return box[0] if box else None
+
+
+# Telling a bus.
+FEATURE = "notify"
+
 def aws_client(service: str, region: str, seconds: float, attempts: int = 1) -> Any:
     """A boto3 client whose calls end within about `seconds` (each attempt)."""
     import boto3
@@ -1239,6 +1291,11 @@ def put_status_event(
         logger.warning("The status event was not sent: %s", _failure(error))
         return False
 
+FEATURE = ""
+
+
+# Keeping the record and telling the team.
+FEATURE = "watch"
 
 class Records:
     """The SSM parameters that hold each Region's last known state (JSON)."""
@@ -1316,21 +1373,7 @@ def record_change(
         records.write(name, {**seen.record, "Undelivered": failed})
     return seen
 
-
-def bounded(call: Callable[[], Any], seconds: float) -> Any:
-    """call() in a daemon thread, or None if it has not returned within `seconds`."""
-    box: list[Any] = []
-
-    def target() -> None:
-        try:
-            box.append(call())
-        except Exception as error:
-            logger.warning("%s", type(error).__name__)
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(max(0.0, seconds))
-    return box[0] if box else None
+FEATURE = ""
 
 
 # --------------------------------------------------------------------------------------
@@ -1446,84 +1489,12 @@ def _remaining_seconds(context: Any) -> float:
 
 def handler(event: Any, context: Any) -> None:
     """Lambda entry point: the custom resource's service token, and the schedule's target
-    (its input is an object with the one key WATCH_KEY)."""
-    if isinstance(event, Mapping) and WATCH_KEY in event:
-        watch_run(event[WATCH_KEY], context)
-    else:
-        run(event, context)
-
-
-def watch_run(
-    raw: Any,
-    context: Any,
-    client_factory: Callable[[str], SesClient] = make_ses_client,
-    records: Records | None = None,
-) -> dict[str, str]:
-    """One scheduled run: each watched Region's state, compared with what was last known,
-    any change told. Faults are logged and left to the next run, which starts from the
-    last recorded state. Returns the sandbox status of each Region it could read."""
-    started = time.monotonic()
-    deadline = started + _remaining_seconds(context) - FINAL_MARGIN_SECONDS
-    report: dict[str, str] = {}
-    try:
-        watch = parse_watch(raw)
-        account = _text(getattr(context, "invoked_function_arn", "")).split(":")[4:5]
-        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 5.0, 2))
-    except Exception as error:
-        problem = error if isinstance(error, PropertyError) else _failure(error)
-        logger.error("Cannot watch: %s", problem)
-        return report
-    for region in watch.regions:
-        left = deadline - time.monotonic()
-        if left < 1.0:
-            logger.warning("No time left to read %s: the next run reads it", region)
-            continue
-        try:
-            record = records.read(parameter_name(watch.parameter_prefix, region))
-            if needs_ses(record):
-                ses = SesAccount(client_factory(region), region, deadline - left / 2)
-                data = attributes(ses.get_account())
-            elif record and record.get("Undelivered"):
-                data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
-            else:
-                report[region] = str(record and record.get("SandboxStatus"))
-                continue
-            seen = record_change(
-                records, watch, region, data, "".join(account), "Schedule",
-                min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
-            )
-            report[region] = str(seen.record["SandboxStatus"])
-        except SesError as error:
-            logger.warning("%s The next run reads it again.", error.reason)
-        except Exception as error:
-            logger.warning(
-                "Watching %s failed (%s): the next run tries again", region, _failure(error)
-            )
-    logger.info("Watched %s", ", ".join(f"{r}: {s}" for r, s in report.items()) or "nothing")
-    return report
-
-
-def after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
-    """Best effort once CloudFormation has its answer: the status event, and with the
-    watcher on, the Region's record (and the telling of a change), or its removal."""
-    default_region = os.environ.get("AWS_REGION")
-    notice = status_notice(event, outcome, default_region)
-    if notice:
-        put_status_event(*notice, seconds)
-    try:
-        desired = parse_properties(event.get("ResourceProperties"), default_region)
-    except PropertyError:
-        return
-    if desired.parameter_prefix is None:
-        return
-    records = Records(aws_client("ssm", default_region or desired.region, seconds))
-    request_type = _text(event.get("RequestType"))
-    if request_type == "Delete":
-        records.delete(parameter_name(desired.parameter_prefix, desired.region))
-    elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
-        watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
-        account = account_of(_text(event.get("StackId")))
-        record_change(records, watch, desired.region, outcome.data, account, request_type, seconds)
+    (its input is an object whose one key names an entry point)."""
+    for key, entry in ENTRY_POINTS.items():
+        if isinstance(event, Mapping) and key in event:
+            entry(event[key], context)
+            return
+    run(event, context)
 
 
 def run(
@@ -1579,9 +1550,11 @@ def run(
         body = build_response_body({}, internal_error_outcome(Progress(), fallback_id, error))
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
-    seconds = give_up_at - time.monotonic()
-    if isinstance(event, Mapping) and seconds > RESPONSE_MIN_ATTEMPT_SECONDS:
-        bounded(lambda: after_answer(event, outcome, seconds / 3), seconds)
+    hooks = AFTER_ANSWER if isinstance(event, Mapping) else []
+    for position, hook in enumerate(hooks):
+        share = (give_up_at - time.monotonic()) / (len(hooks) - position)
+        if share > RESPONSE_MIN_ATTEMPT_SECONDS:
+            bounded(functools.partial(hook, event, outcome, share / 3), share)
     return outcome
 
 
@@ -1618,3 +1591,96 @@ def _work(
     if result:
         return result[0]
     return watchdog_outcome(snapshot, fallback_id, time.monotonic() - started)
+
+
+# After the answer: the status event.
+FEATURE = "notify"
+
+def send_status_event(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
+    notice = status_notice(event, outcome, os.environ.get("AWS_REGION"))
+    if notice:
+        put_status_event(*notice, seconds)
+
+
+AFTER_ANSWER.append(send_status_event)
+
+FEATURE = ""
+
+
+# The scheduled run, and the record a deployment keeps.
+FEATURE = "watch"
+
+def watch_run(
+    raw: Any,
+    context: Any,
+    client_factory: Callable[[str], SesClient] = make_ses_client,
+    records: Records | None = None,
+) -> dict[str, str]:
+    """One scheduled run: each watched Region's state, compared with what was last known,
+    any change told. Faults are logged and left to the next run, which starts from the
+    last recorded state. Returns the sandbox status of each Region it could read."""
+    started = time.monotonic()
+    deadline = started + _remaining_seconds(context) - FINAL_MARGIN_SECONDS
+    report: dict[str, str] = {}
+    try:
+        watch = parse_watch(raw)
+        account = _text(getattr(context, "invoked_function_arn", "")).split(":")[4:5]
+        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 5.0, 2))
+    except Exception as error:
+        problem = error if isinstance(error, PropertyError) else _failure(error)
+        logger.error("Cannot watch: %s", problem)
+        return report
+    for region in watch.regions:
+        left = deadline - time.monotonic()
+        if left < 1.0:
+            logger.warning("No time left to read %s: the next run reads it", region)
+            continue
+        try:
+            record = records.read(parameter_name(watch.parameter_prefix, region))
+            if needs_ses(record):
+                ses = SesAccount(client_factory(region), region, deadline - left / 2)
+                data = attributes(ses.get_account())
+            elif record and record.get("Undelivered"):
+                data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
+            else:
+                report[region] = str(record and record.get("SandboxStatus"))
+                continue
+            seen = record_change(
+                records, watch, region, data, "".join(account), "Schedule",
+                min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
+            )
+            report[region] = str(seen.record["SandboxStatus"])
+        except SesError as error:
+            logger.warning("%s The next run reads it again.", error.reason)
+        except Exception as error:
+            logger.warning(
+                "Watching %s failed (%s): the next run tries again", region, _failure(error)
+            )
+    logger.info("Watched %s", ", ".join(f"{r}: {s}" for r, s in report.items()) or "nothing")
+    return report
+
+
+def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
+    """With the watcher on, a deployment keeps its Region's record too (and tells of a
+    change it finds), and a Delete removes it."""
+    default_region = os.environ.get("AWS_REGION")
+    try:
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
+    except PropertyError:
+        return
+    if desired.parameter_prefix is None:
+        return
+    records = Records(aws_client("ssm", default_region or desired.region, seconds))
+    request_type = _text(event.get("RequestType"))
+    if request_type == "Delete":
+        records.delete(parameter_name(desired.parameter_prefix, desired.region))
+    elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
+        watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
+        account = account_of(_text(event.get("StackId")))
+        record_change(records, watch, desired.region, outcome.data, account, request_type, seconds)
+
+
+ENTRY_POINTS[WATCH_KEY] = watch_run
+AFTER_ANSWER.append(record_after_answer)
+
+FEATURE = ""

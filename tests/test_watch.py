@@ -224,10 +224,9 @@ def test_a_damaged_schedule_input_is_logged_and_changes_nothing(
 def test_the_handler_dispatches_a_scheduled_event_to_the_watcher(
     index: ModuleType, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ses = Ses({"eu-west-1": ["pending"]})
-    monkeypatch.setattr(index, "make_ses_client", ses.client)
+    assert index.ENTRY_POINTS[index.WATCH_KEY] is index.watch_run
     seen: list[Any] = []
-    monkeypatch.setattr(index, "watch_run", lambda raw, context: seen.append(raw))
+    monkeypatch.setitem(index.ENTRY_POINTS, index.WATCH_KEY, lambda raw, c: seen.append(raw))
     index.handler(schedule_input(world, "eu-west-1"), FunctionContext(30.0))
     assert seen == [schedule_input(world, "eu-west-1")["SesProductionAccessWatch"]]
 
