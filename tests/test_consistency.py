@@ -77,8 +77,21 @@ def test_construct_points_at_the_handler_entry_point(index: ModuleType) -> None:
 
 
 def test_handler_patterns_match_the_librarys(index: ModuleType) -> None:
-    # Synth time and deploy time must accept and refuse the same Regions and addresses.
-    from ses_production_access import _validation
+    # Synth time and deploy time must accept and refuse the same values: both sides also
+    # run the same table of cases (tests/events/validation_cases.json).
+    from ses_production_access import _input_rules
 
-    assert index._REGION_PATTERN.pattern == _validation._REGION_PATTERN.pattern
-    assert index._ADDRESS_PATTERN.pattern == _validation._ADDRESS_PATTERN.pattern
+    assert index._REGION_PATTERN.pattern == _input_rules.REGION_PATTERN.pattern
+    assert index._LOCAL_PART_PATTERN.pattern == _input_rules.LOCAL_PART_PATTERN.pattern
+    assert index._LABEL_PATTERN.pattern == _input_rules.LABEL_PATTERN.pattern
+    assert set(index._INVISIBLE_CATEGORIES) == _input_rules.INVISIBLE_CATEGORIES
+
+
+def test_handler_host_limits_match_the_librarys(index: ModuleType) -> None:
+    for name in (
+        "CONTACT_LOCAL_PART_MAX_LENGTH",
+        "HOST_NAME_MAX_LENGTH",
+        "LOCAL_TOP_LEVEL_DOMAINS",
+        "LOCAL_DOMAIN_SUFFIXES",
+    ):
+        assert getattr(index, name) == getattr(_limits, name), name
