@@ -23,6 +23,7 @@ from aws_cdk import (
     CfnOutput,
     CfnParameter,
     CfnRule,
+    CfnRuleAssertion,
     Fn,
     IResolvable,
     Stack,
@@ -207,12 +208,12 @@ def _build(stack: Stack) -> None:
         stack,
         "SendingPolicyAcknowledged",
         assertions=[
-            {
-                "assert": Fn.condition_equals(
+            CfnRuleAssertion(
+                assert_=Fn.condition_equals(
                     params["AcknowledgeSendingPolicy"].value_as_string, ACKNOWLEDGEMENT
                 ),
-                "assertDescription": "Choose the acknowledgement to request production access.",
-            }
+                assert_description="Choose the acknowledgement to request production access.",
+            )
         ],
     )
 

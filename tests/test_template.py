@@ -150,3 +150,11 @@ def test_template_groups_and_labels_the_parameters_for_the_console(
 
 def test_template_fits_the_direct_template_body_limit(body: dict[str, Any]) -> None:
     assert len(template_json(body).encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES == 51_200
+
+
+def test_template_rule_states_the_stack_needs_the_acknowledgement(body: dict[str, Any]) -> None:
+    (rule,) = body["Rules"].values()
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {
+        "Fn::Equals": [{"Ref": "AcknowledgeSendingPolicy"}, ACKNOWLEDGEMENT]
+    }
