@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token
+import jsii
+from aws_cdk import (
+    Annotations,
+    ArnFormat,
+    Duration,
+    IStableStringProducer,
+    Lazy,
+    RemovalPolicy,
+    Stack,
+    Token,
+)
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -94,12 +104,24 @@ def _key_shown(key: kms.IKey | None) -> str:
     return "(no key)" if key is None else key.node.path
 
 
+@jsii.implements(IStableStringProducer)
+class _InlineCode:
+    """The handler's code with the features asked for, produced at synth."""
+
+    def __init__(self, features: set[str]) -> None:
+        self._features = features
+
+    def produce(self) -> str:
+        return _inline.inline_code(frozenset(self._features))
+
+
 class SesProductionAccessHandler(Construct):
     """Log group, role and function behind every SesProductionAccess of one stack."""
 
     def __init__(self, scope: Construct, id: str, *, settings: HandlerSettings) -> None:
         super().__init__(scope, id)
         self.settings = settings
+        self.features: set[str] = set()
         timeout = settings.timeout
         key = settings.log_group_encryption_key
 
@@ -160,8 +182,9 @@ class SesProductionAccessHandler(Construct):
             architecture=_limits.HANDLER_ARCHITECTURE,
             memory_size=_limits.HANDLER_MEMORY_MIB,
             handler=f"{HANDLER_MODULE}.{HANDLER_FUNCTION}",
-            # Inline (ZipFile): no file asset, so no bootstrap bucket is needed.
-            code=lambda_.Code.from_inline(_inline.inline_code()),
+            # Inline (ZipFile): no file asset, so no bootstrap bucket is needed. Written at
+            # synth, with the features the stack's instances asked for (see `require`).
+            code=lambda_.Code.from_inline(Lazy.string(_InlineCode(self.features))),
             timeout=timeout,
             role=self.role,
             log_group=self.log_group,
@@ -201,6 +224,10 @@ class SesProductionAccessHandler(Construct):
                 f"{', '.join(LOGS_KEY_ACTIONS)} on it for the log groups of this account "
                 "and Region, or CloudFormation fails to create the log group.",
             )
+
+    def require(self, feature: str) -> None:
+        """Include an optional feature of the handler (``_inline.FEATURES``) in its code."""
+        self.features.add(feature)
 
     @classmethod
     def check_can_share(cls, stack: Stack, settings: HandlerSettings) -> None:

@@ -1,5 +1,6 @@
-"""The handler goes inline into the template: the shipped index.py without docstrings and
-comments, the same program otherwise, valid for the Lambda runtime."""
+"""The handler goes inline into the template: the shipped index.py without docstrings,
+comments and annotations, indented by one space, without the optional features the stack
+does not use; the same program otherwise, valid for the Lambda runtime."""
 
 from __future__ import annotations
 
@@ -10,26 +11,77 @@ import tokenize
 import warnings
 from types import ModuleType
 
+import pytest
 from support import HANDLER_PATH
 
 from ses_production_access import _inline
 
+ALL = frozenset(_inline.FEATURES)
+NONE: frozenset[str] = frozenset()
 
-def _without_docstrings(tree: ast.Module) -> str:
-    """The tree's dump with every statement that is only a string left out (written
-    here independently of the library's stripping)."""
+
+def _reference(source: str, features: frozenset[str]) -> str:
+    """What the inline code must be, as a syntax-tree dump, written here independently of
+    the library: regions of features not kept, string statements and annotations dropped
+    (but a class body's annotated fields)."""
+    tree = ast.parse(source)
+    body: list[ast.stmt] = []
+    current: object = ""
+    marked = False
+    for statement in tree.body:
+        is_marker = (
+            isinstance(statement, ast.Assign)
+            and ast.unparse(statement.targets[0]) == "FEATURE"
+            and isinstance(statement.value, ast.Constant)
+        )
+        if is_marker:
+            assert isinstance(statement, ast.Assign)
+            assert isinstance(statement.value, ast.Constant)
+            if not marked:
+                body.append(statement)
+                marked = True
+            current = statement.value.value
+            continue
+        if not current or current in features:
+            body.append(statement)
+    tree.body = body
 
     class Drop(ast.NodeTransformer):
+        in_function = 0
+
         def visit_Expr(self, node: ast.Expr) -> ast.AST | None:
             if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
                 return None
             return node
 
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+            node.returns = None
+            for argument in ast.walk(node.args):
+                if isinstance(argument, ast.arg):
+                    argument.annotation = None
+            self.in_function += 1
+            self.generic_visit(node)
+            self.in_function -= 1
+            return node
+
+        def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST:
+            if self.in_function and node.value is not None:
+                return ast.Assign(targets=[node.target], value=node.value)
+            if self.in_function:
+                return ast.Pass()
+            return node
+
     cleaned = Drop().visit(tree)
+    cleaned.body = [
+        ast.Assign(targets=[s.target], value=s.value)
+        if isinstance(s, ast.AnnAssign) and s.value is not None
+        else s
+        for s in cleaned.body
+    ]
     for node in ast.walk(cleaned):
         if getattr(node, "body", None) == []:
             node.body = [ast.Pass()]  # type: ignore[attr-defined]
-    return ast.dump(cleaned)
+    return ast.dump(ast.parse(ast.unparse(ast.fix_missing_locations(cleaned))))
 
 
 def _load(code: str, name: str) -> ModuleType:
@@ -40,46 +92,60 @@ def _load(code: str, name: str) -> ModuleType:
     return module
 
 
-def test_inline_code_is_the_shipped_handler_with_the_same_syntax_tree() -> None:
-    shipped = ast.parse(HANDLER_PATH.read_text())
-    inline = ast.parse(_inline.inline_code())
-    assert _without_docstrings(inline) == _without_docstrings(shipped)
+@pytest.mark.parametrize("features", [NONE, frozenset({"notify"}), ALL])
+def test_inline_code_is_the_shipped_handler_with_only_the_features_asked_for(
+    features: frozenset[str],
+) -> None:
+    inline = ast.dump(ast.parse(_inline.inline_code(features)))
+    assert inline == _reference(HANDLER_PATH.read_text(), features)
 
 
-def test_inline_code_has_no_docstring_and_no_comment() -> None:
-    code = _inline.inline_code()
+def test_inline_code_has_no_docstring_no_comment_and_no_annotation() -> None:
+    code = _inline.inline_code(ALL)
     tokens = tokenize.generate_tokens(io.StringIO(code).readline)
     assert [t.string for t in tokens if t.type == tokenize.COMMENT] == []
-    strings_as_statements = [
-        node
-        for node in ast.walk(ast.parse(code))
-        if isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    ]
-    assert strings_as_statements == []
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        assert not (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        )
+        if isinstance(node, ast.FunctionDef):
+            assert node.returns is None
+            assert all(a.annotation is None for a in ast.walk(node.args) if isinstance(a, ast.arg))
 
 
-def test_inline_code_is_smaller_than_the_shipped_handler() -> None:
-    assert len(_inline.inline_code().encode()) < len(HANDLER_PATH.read_bytes())
+def test_inline_code_is_indented_by_one_space_a_level() -> None:
+    code = _inline.inline_code(ALL)
+    assert "\n def handler(" not in code
+    assert "\ndef handler(event, context):\n for key, entry in ENTRY_POINTS.items():" in code
 
 
-def test_handler_never_reads_its_docstrings() -> None:
-    # Dropping them changes nothing the code can observe.
-    assert "__doc__" not in HANDLER_PATH.read_text()
+def test_each_feature_costs_nothing_when_left_out() -> None:
+    sizes = [len(_inline.inline_code(f)) for f in (NONE, frozenset({"notify"}), ALL)]
+    assert sizes[0] < sizes[1] < sizes[2] < len(HANDLER_PATH.read_bytes())
 
 
-def test_inline_code_compiles_without_warnings_and_defines_the_handler() -> None:
-    code = _inline.inline_code()
+@pytest.mark.parametrize("features", [NONE, frozenset({"notify"}), ALL])
+def test_inline_code_compiles_without_warnings_and_defines_the_handler(
+    features: frozenset[str],
+) -> None:
+    code = _inline.inline_code(features)
     with warnings.catch_warnings():
         # An invalid escape or similar is a SyntaxWarning on python3.14: an error here.
         warnings.simplefilter("error")
         compile(code, "index.py", "exec")
-    assert callable(_load(code, "ses_production_access_inline_handler").handler)
+    module = _load(code, f"ses_production_access_inline_{'_'.join(sorted(features))}")
+    assert callable(module.handler)
+    assert ("watch" in features) is bool(module.ENTRY_POINTS)
+    assert len(module.AFTER_ANSWER) == len(features)
 
 
-def test_inline_code_defines_what_the_shipped_handler_defines(index: ModuleType) -> None:
-    module = _load(_inline.inline_code(), "ses_production_access_inline_handler")
+def test_the_core_defines_what_the_shipped_handler_defines_but_the_features(
+    index: ModuleType,
+) -> None:
+    module = _load(_inline.inline_code(ALL), "ses_production_access_inline_all")
     shipped = {name for name in vars(index) if not name.startswith("__")}
     inline = {name for name in vars(module) if not name.startswith("__")}
     assert inline == shipped
@@ -90,17 +156,29 @@ def test_inline_code_defines_what_the_shipped_handler_defines(index: ModuleType)
 
 
 def test_inline_code_is_plain_text_a_reviewer_can_read() -> None:
-    code = _inline.inline_code()
+    code = _inline.inline_code(ALL)
     assert all(line.isprintable() for line in code.splitlines())
     assert "def handler(event" in code
     assert "import base64" not in code
     assert "import zlib" not in code
 
 
-def test_inline_code_is_read_once_per_process() -> None:
-    assert _inline.inline_code() is _inline.inline_code()
+def test_inline_code_is_built_once_per_process_and_feature_set() -> None:
+    assert _inline.inline_code(NONE) is _inline.inline_code(frozenset())
 
 
-def test_strip_keeps_a_body_that_was_only_a_docstring() -> None:
-    stripped = _inline.strip_docstrings('class A:\n    """Doc."""\n\n\ndef f():\n    """Doc."""\n')
-    assert stripped == "class A:\n    pass\n\ndef f():\n    pass\n"
+def test_fails_on_an_unknown_feature() -> None:
+    with pytest.raises(ValueError, match=r"unknown handler features \['mail'\]"):
+        _inline.inline_code(frozenset({"mail"}))
+
+
+def test_a_dataclass_keeps_its_fields() -> None:
+    slim = _inline.slim(
+        "from dataclasses import dataclass\n@dataclass\nclass A:\n    '''Doc.'''\n"
+        "    x: int = 1\n\n\ndef f(a: int) -> int:\n    '''Doc.'''\n    b: int = a\n    return b\n",
+        features=(),
+    )
+    assert slim == (
+        "from dataclasses import dataclass\n\n@dataclass\nclass A:\n x: int = 1\n\n"
+        "def f(a):\n b = a\n return b\n"
+    )

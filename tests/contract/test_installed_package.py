@@ -11,7 +11,7 @@ from wheel_install import WHEEL_HANDLER, InstalledWheel
 
 from contract.cloud_assembly import ROOT, Synthesized
 from contract.scenarios import INSTALLED
-from ses_production_access._inline import strip_docstrings
+from ses_production_access._inline import slim
 
 
 def _in(path: str, folder: Path) -> bool:
@@ -45,4 +45,4 @@ def test_installed_stacks_inline_code_is_the_stripped_handler_the_wheel_ships(
         shipped = archive.read(WHEEL_HANDLER)
     assert installed_wheel.handler().read_bytes() == shipped
     # The venv's Python is this one: ast.unparse writes the same text.
-    assert code == strip_docstrings(shipped.decode("utf-8"))
+    assert code == slim(shipped.decode("utf-8"), features=())

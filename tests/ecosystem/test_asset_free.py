@@ -33,6 +33,6 @@ def test_example_asset_manifest_lists_only_the_template(example_app: Synthesis) 
 
 def test_example_function_code_is_the_inline_handler(example_app: Synthesis) -> None:
     function = _function(example_app)
-    assert function["Properties"]["Code"] == {"ZipFile": _inline.inline_code()}
+    assert function["Properties"]["Code"] == {"ZipFile": _inline.inline_code(frozenset())}
     assert function["Properties"]["Handler"] == "index.handler"
     assert "aws:asset:path" not in function.get("Metadata", {})

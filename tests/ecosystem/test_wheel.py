@@ -16,7 +16,7 @@ import pytest
 from wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
-from ses_production_access._inline import strip_docstrings
+from ses_production_access._inline import slim
 
 HANDLER = ROOT / "lambda" / "index.py"
 
@@ -144,7 +144,7 @@ def test_inline_code_is_the_stripped_form_of_the_shipped_handler(
     installed: Installed, installed_wheel: InstalledWheel
 ) -> None:
     template = json.loads((installed.outdir / f"{EXAMPLE_STACK}.template.json").read_text())
-    assert inline_code(template) == strip_docstrings(installed_wheel.handler().read_text())
+    assert inline_code(template) == slim(installed_wheel.handler().read_text(), features=())
     assert not list(installed.outdir.glob("asset.*"))
 
 
@@ -172,7 +172,7 @@ def test_installed_console_script_writes_the_plain_template_outside_the_repo(
     )
     assert done.returncode == 0, done.stderr
     template = json.loads((tmp_path / "plain.json").read_text())
-    assert inline_code(template) == strip_docstrings(installed_wheel.handler().read_text())
+    assert inline_code(template) == slim(installed_wheel.handler().read_text(), features=())
     assert "WebsiteURL" in template["Parameters"]
 
 
