@@ -1,9 +1,12 @@
 """The ``ses-production-access`` command.
 
     ses-production-access template [--output FILE]
+    ses-production-access status [--region R ...] [--all-regions] [--json]
+    ses-production-access request --region R --mail-type ... --website-url ... ...
 
 One subcommand per job; each is a function taking the parsed arguments and returning
-the exit code.
+the exit code. The commands that call AWS live in modules of their own, each adding its
+subcommand with ``register(commands)``.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ def parser() -> argparse.ArgumentParser:
         help="write the template to FILE (default: standard output)",
     )
     template.set_defaults(run=_template)
+    # Imported here: they import this module's names.
+    from . import _request, _status
+
+    for command in (_status, _request):
+        command.register(commands)
     return top
 
 

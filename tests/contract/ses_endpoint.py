@@ -26,6 +26,7 @@ import json
 import re
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,8 +71,25 @@ def new_case_id() -> str:
 
 
 @dataclass
+class Identity:
+    """An identity as ListEmailIdentities and GetEmailIdentity report it."""
+
+    identity_type: str = "DOMAIN"  # DOMAIN, EMAIL_ADDRESS or MANAGED_DOMAIN
+    verification_status: str = "SUCCESS"
+    sending_enabled: bool = True
+    dkim_status: str = "SUCCESS"
+    mail_from_status: str = "SUCCESS"
+
+
+def _ready_identities() -> dict[str, Identity]:
+    return {"mail.contract-example.org": Identity()}
+
+
+@dataclass
 class RegionAccount:
-    """What GetAccount reports for one Region of the account. Fresh: the sandbox."""
+    """What GetAccount (and the readiness reads) report for one Region of the account.
+    Fresh: the sandbox, ready for review (a verified domain with DKIM and a custom MAIL
+    FROM, the account-level suppression list on for bounces and complaints)."""
 
     production_access_enabled: bool = False
     sending_enabled: bool = True
@@ -82,6 +100,17 @@ class RegionAccount:
     details: dict[str, Any] | None = None
     review_status: str | None = None
     case_id: str | None = None
+    identities: dict[str, Identity] = field(default_factory=_ready_identities)
+    suppressed_reasons: list[str] = field(default_factory=lambda: ["BOUNCE", "COMPLAINT"])
+    # Configuration set name -> its event destinations, as the API reports them.
+    configuration_sets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def not_ready(self) -> RegionAccount:
+        """Nothing reviewers look at: no identity, no bounce or complaint handling."""
+        self.identities = {}
+        self.suppressed_reasons = []
+        self.configuration_sets = {}
+        return self
 
     def _with_details(self) -> None:
         if self.details is None:
@@ -117,7 +146,7 @@ class RegionAccount:
                 "SentLast24Hours": self.sent_last_24_hours,
             },
             "SendingEnabled": self.sending_enabled,
-            "SuppressionAttributes": {"SuppressedReasons": ["BOUNCE", "COMPLAINT"]},
+            "SuppressionAttributes": {"SuppressedReasons": list(self.suppressed_reasons)},
         }
         if self.details is not None:
             details = dict(self.details)
@@ -327,21 +356,33 @@ class _Reply(Exception):
 class SesEndpoint(LocalEndpoint):
     """SES v2's account API on 127.0.0.1; use as a context manager."""
 
-    OPERATIONS = ("GetAccount", "PutAccountDetails")
+    OPERATIONS = (
+        "GetAccount",
+        "PutAccountDetails",
+        # What the readiness checks read.
+        "ListEmailIdentities",
+        "GetEmailIdentity",
+        "ListConfigurationSets",
+        "GetConfigurationSetEventDestinations",
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.model = botocore.session.get_session().get_service_model("sesv2")
-        self._operations: dict[tuple[str, str], OperationModel] = {}
+        # (method, path pattern from the model's URI template, operation)
+        self._routes: list[tuple[str, re.Pattern[str], OperationModel]] = []
         for name in self.OPERATIONS:
             operation = self.model.operation_model(name)
-            self._operations[(operation.http["method"], operation.http["requestUri"])] = operation
+            template = re.escape(operation.http["requestUri"])
+            pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", template)
+            self._routes.append((operation.http["method"], re.compile(pattern), operation))
         self.accounts: dict[str, RegionAccount] = {}
         self.requests: list[SesRequest] = []
         self._scripted: dict[str, collections.deque[Fault]] = collections.defaultdict(
             collections.deque
         )
         self._always: dict[str, Fault] = {}
+        self._regional: dict[str, Fault] = {}
         self._lock = threading.Lock()
 
     # ---- configuration ----------------------------------------------------------------
@@ -362,6 +403,12 @@ class SesEndpoint(LocalEndpoint):
         assert operation in self.OPERATIONS, operation
         with self._lock:
             self._always[operation] = fault
+
+    def in_region(self, region: str, fault: Fault) -> None:
+        """Every request signed for `region` misbehaves this way, before any other fault
+        (one Region hanging or refused while the others answer)."""
+        with self._lock:
+            self._regional[region] = fault
 
     def calls(self, operation: str, region: str | None = None) -> list[SesRequest]:
         return [
@@ -385,7 +432,7 @@ class SesEndpoint(LocalEndpoint):
     def _serve(self, http: BaseHTTPRequestHandler) -> None:
         body = self._body(http)
         path = http.path.split("?", 1)[0]
-        operation = self._operations.get((http.command, path))
+        operation, uri_params = self._route(http.command, path)
         auth = CREDENTIAL.match(http.headers.get("Authorization") or "")
         request = SesRequest(
             operation=operation.name if operation else None,
@@ -398,7 +445,7 @@ class SesEndpoint(LocalEndpoint):
         with self._lock:
             self.requests.append(request)
         try:
-            payload = self._answer(operation, auth, request)
+            payload = self._answer(operation, auth, request, uri_params)
             self._send(http, 200, payload)
         except _Reply as reply:
             self._send(http, reply.status, reply.payload, reply.code)
@@ -408,8 +455,21 @@ class SesEndpoint(LocalEndpoint):
             self.internal_errors.append(f"{type(bug).__name__}: {bug}")
             self._send(http, 500, {"message": "stand-in bug"}, "InternalFailure")
 
+    def _route(
+        self, method: str, path: str
+    ) -> tuple[OperationModel | None, dict[str, str]]:
+        for route_method, pattern, operation in self._routes:
+            match = pattern.fullmatch(path)
+            if route_method == method and match:
+                return operation, {k: urllib.parse.unquote(v) for k, v in match.groupdict().items()}
+        return None, {}
+
     def _answer(
-        self, operation: OperationModel | None, auth: re.Match[str] | None, request: SesRequest
+        self,
+        operation: OperationModel | None,
+        auth: re.Match[str] | None,
+        request: SesRequest,
+        uri_params: dict[str, str],
     ) -> dict[str, Any]:
         if operation is None:
             raise _Reply(
@@ -423,15 +483,20 @@ class SesEndpoint(LocalEndpoint):
             raise _Reply(status, {"message": message}, code)
         region = auth.group("region")
 
+        regional = self._regional.get(region)
+        if regional is not None:
+            self._misbehave(regional, region)
         fault = self._next_fault(operation.name)
         if fault is not None:
             self._misbehave(fault, region)
 
-        params = self._parse_input(operation, request)
+        params = self._parse_input(operation, request, uri_params)
         if operation.name == "GetAccount":
             output = self.account(region).get_account_output()
-        else:
+        elif operation.name == "PutAccountDetails":
             output = self._put_account_details(region, params)
+        else:
+            output = self._read(operation.name, self.account(region), params)
         problems = validate(operation.output_shape, output) if operation.output_shape else []
         if problems:
             raise RuntimeError(f"{operation.name} output breaks the model: {problems}")
@@ -450,8 +515,20 @@ class SesEndpoint(LocalEndpoint):
         if fault.status:
             raise _Reply(fault.status, {"message": fault.message}, fault.code)
 
-    def _parse_input(self, operation: OperationModel, request: SesRequest) -> dict[str, Any]:
+    def _parse_input(
+        self, operation: OperationModel, request: SesRequest, uri_params: dict[str, str]
+    ) -> dict[str, Any]:
         shape = operation.input_shape
+        in_uri = {
+            name: uri_params[member.serialization.get("name", name)]
+            for name, member in (shape.members.items() if shape else [])
+            if member.serialization.get("location") == "uri"
+        }
+        if shape is not None and in_uri and set(in_uri) == set(shape.members):
+            problems = validate(shape, in_uri)
+            if problems:
+                raise _Reply(400, {"message": "; ".join(problems)}, "BadRequestException")
+            return in_uri
         if shape is None or not shape.members:
             if request.body.strip() not in (b"", b"{}"):
                 raise _Reply(
@@ -482,6 +559,53 @@ class SesEndpoint(LocalEndpoint):
             )
         result: dict[str, Any] = params
         return result
+
+    def _read(
+        self, operation: str, account: RegionAccount, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The readiness reads, from the Region's identities and configuration sets."""
+        if operation == "GetEmailIdentity":
+            identity = account.identities.get(params["EmailIdentity"])
+            if identity is None:
+                raise _Reply(404, {"message": "Email identity not found."}, "NotFoundException")
+            return {
+                "IdentityType": identity.identity_type,
+                "VerifiedForSendingStatus": identity.verification_status == "SUCCESS",
+                "VerificationStatus": identity.verification_status,
+                "DkimAttributes": {"SigningEnabled": True, "Status": identity.dkim_status},
+                "MailFromAttributes": {
+                    "MailFromDomain": f"bounce.{params['EmailIdentity']}",
+                    "MailFromDomainStatus": identity.mail_from_status,
+                    "BehaviorOnMxFailure": "USE_DEFAULT_VALUE",
+                },
+            }
+        if operation == "GetConfigurationSetEventDestinations":
+            name = params["ConfigurationSetName"]
+            if name not in account.configuration_sets:
+                raise _Reply(404, {"message": "Configuration set not found."}, "NotFoundException")
+            return {"EventDestinations": account.configuration_sets[name]}
+        if operation == "ListConfigurationSets":
+            names = sorted(account.configuration_sets)
+            return self._page(names, params, "ConfigurationSets")
+        listed = [
+            {
+                "IdentityType": identity.identity_type,
+                "IdentityName": name,
+                "SendingEnabled": identity.sending_enabled,
+                "VerificationStatus": identity.verification_status,
+            }
+            for name, identity in account.identities.items()
+        ]
+        return self._page(listed, params, "EmailIdentities")
+
+    @staticmethod
+    def _page(items: list[Any], params: dict[str, Any], key: str) -> dict[str, Any]:
+        start = int(params.get("NextToken") or 0)
+        size = int(params.get("PageSize") or 100)
+        page: dict[str, Any] = {key: items[start : start + size]}
+        if start + size < len(items):
+            page["NextToken"] = str(start + size)
+        return page
 
     def _put_account_details(self, region: str, params: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
