@@ -15,7 +15,9 @@
 3. The handler: cold start (fresh ``python -I -S`` process: import, then a first Create
    against the contract tests' local SES v2 endpoint) and warm invocations; SES API calls
    per deployment for each account state. The same for a minimal Provider handler.
-4. The test suite's wall time.
+4. ``ses-production-access status --all-regions``: wall time against a local SES endpoint
+   that answers each call after 200 ms, next to the same calls one Region after another.
+5. The test suite's wall time.
 
 Prints the tables and writes everything (raw samples included) as JSON. Nothing here talks
 to AWS: the SES endpoint and the CloudFormation response receiver listen on 127.0.0.1.
@@ -476,7 +478,83 @@ def handler_bench(cold_runs: int, warm_invocations: int, work: Path) -> dict[str
 
 
 # --------------------------------------------------------------------------------------
-# 4. The test suite
+# 4. The status command
+# --------------------------------------------------------------------------------------
+
+STATUS_DELAY_S = 0.2  # each GetAccount is answered after this long
+STATUS_TIMEOUT_S = 30.0
+STATUS_HOME_REGION = "eu-west-1"
+
+
+@contextmanager
+def _aws_environment(ses_url: str) -> Iterator[dict[str, str]]:
+    """This process's environment pointed at the local SES endpoint (restored after);
+    yields the same for a child process."""
+    child = {
+        **_child_env(ses_url, STATUS_HOME_REGION),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    saved = dict(os.environ)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        os.environ.pop(name, None)
+    os.environ.update({k: v for k, v in child.items() if k.startswith("AWS_")})
+    try:
+        yield child
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _script_wall(args: Sequence[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(wall seconds, exit code, lines printed) of the console script."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603  (our own console script)
+        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    return time.perf_counter() - started, done.returncode, len(done.stdout.splitlines())
+
+
+def status_bench() -> dict[str, Any]:
+    """`status --all-regions` against a local SES endpoint that answers each GetAccount
+    after STATUS_DELAY_S, next to the same reads one Region after another."""
+    import boto3
+    from contract.ses_endpoint import SesEndpoint, slow
+
+    from ses_production_access import _status
+
+    default_session = boto3.DEFAULT_SESSION
+    with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
+        ses.always("GetAccount", slow(STATUS_DELAY_S))
+        regions = _status.ses_regions(_status.aws_session(None))
+        _status.read_regions(regions[:1], STATUS_TIMEOUT_S)  # the handler, the SDK's models
+        started = time.perf_counter()
+        parallel_rows = _status.read_regions(regions, STATUS_TIMEOUT_S)
+        parallel = time.perf_counter() - started
+        started = time.perf_counter()
+        sequential_rows = [
+            row for region in regions for row in _status.read_regions([region], STATUS_TIMEOUT_S)
+        ]
+        sequential = time.perf_counter() - started
+        script_all = _script_wall(["status", "--all-regions", "--json"], child_env)
+        script_one = _script_wall(["status", "--json"], child_env)
+        failed = [r.region for r in parallel_rows + sequential_rows if r.error_code is not None]
+    boto3.DEFAULT_SESSION = default_session
+    if failed or script_all[2] != len(regions):
+        raise RuntimeError(f"status against the local endpoint failed: {failed or script_all}")
+    return {
+        "regions": len(regions),
+        "answer_delay_s": STATUS_DELAY_S,
+        "parallel_s": parallel,
+        "sequential_s": sequential,
+        "speed_up": sequential / parallel,
+        "script_all_regions_wall_s": script_all[0],
+        "script_all_regions_exit_code": script_all[1],
+        "script_one_region_wall_s": script_one[0],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# 5. The test suite
 # --------------------------------------------------------------------------------------
 
 
@@ -810,6 +888,19 @@ def report(results: dict[str, Any]) -> str:
         say(table(["approach", "state", "GetAccount", "PutAccountDetails", "reports"], rows))
         say()
 
+    status = results.get("status")
+    if status:
+        say(
+            f"status --all-regions: {status['regions']} Regions, the local SES endpoint "
+            f"answering each GetAccount after {status['answer_delay_s'] * 1000:.0f} ms: "
+            f"{status['parallel_s']:.2f} s in parallel, {status['sequential_s']:.2f} s one "
+            f"Region after another ({status['speed_up']:.0f}x). The console script: "
+            f"{status['script_all_regions_wall_s']:.2f} s wall for every Region, "
+            f"{status['script_one_region_wall_s']:.2f} s for one (start-up: Python, "
+            "aws-cdk-lib's import, boto3)."
+        )
+        say()
+
     suite_result = results.get("suite")
     if suite_result:
         say(
@@ -896,6 +987,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["handler"] = _step(
             "handler", lambda: handler_bench(cold_runs, warm_invocations, work)
         )
+    results["status"] = _step("status", status_bench)
     results["suite"] = None if args.skip_suite else _step("suite", suite)
     results["meta"]["load_after"] = list(os.getloadavg())
     results["targets"] = targets(results)
