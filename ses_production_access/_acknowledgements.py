@@ -44,6 +44,13 @@ LOG_SERVICE_ENCRYPTION = (
 
 # The pack cdk-nag 2.x users run, whose acknowledgements also go in the template.
 V2_PACK = "AwsSolutions-"
+# checkov's rules: their skips go in the template (Metadata.checkov.skip), which must stay
+# within 51,200 bytes, so their reasons are short; the long ones above say more.
+CHECKOV = "CKV_"
+CHECKOV_NO_RESERVED_CONCURRENCY = "Reserving concurrency fails in new accounts (quota 10)"
+CHECKOV_NO_DLQ = "Answers CloudFormation itself; ServiceTimeout and watchdog cover a lost event"
+CHECKOV_NO_VPC = "SES is a public endpoint; a VPC would need NAT"
+CHECKOV_LOG_ENCRYPTION = "No log_group_encryption_key given; logs hold no secret"
 
 # Rule id -> reason, by the construct the rule reports; "[...]" names one finding of a
 # rule that reports several.
@@ -58,19 +65,27 @@ FUNCTION_RULES = {
     "Serverless-LambdaTracing": NO_TRACING,
     "NIST.800.53.R5-LambdaConcurrency": NO_RESERVED_CONCURRENCY,
     "NIST.800.53.R5-LambdaInsideVPC": NO_VPC,
+    "CKV_AWS_115": CHECKOV_NO_RESERVED_CONCURRENCY,
+    "CKV_AWS_116": CHECKOV_NO_DLQ,
+    "CKV_AWS_117": CHECKOV_NO_VPC,
 }
 UNENCRYPTED_LOG_GROUP_RULES = {
     "NIST.800.53.R5-CloudWatchLogGroupEncrypted": LOG_SERVICE_ENCRYPTION,
+    "CKV_AWS_158": CHECKOV_LOG_ENCRYPTION,
 }
 
 
 def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct`` and, for AwsSolutions, on its CloudFormation resource."""
+    ``construct`` and, for AwsSolutions, on its CloudFormation resource; skip checkov's
+    (``CKV_...``) on that resource."""
     for rule, reason in rules.items():
-        Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
+        if not rule.startswith(CHECKOV):
+            Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
     in_template = {rule: reason for rule, reason in rules.items() if rule.startswith(V2_PACK)}
     resource = construct.node.default_child
+    if isinstance(resource, CfnResource):
+        _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
     if not in_template or not isinstance(resource, CfnResource):
         return  # nothing in the template (a pre-created role): nothing for cdk-nag 2.x
     metadata = resource.get_metadata("cdk_nag")
@@ -82,3 +97,12 @@ def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
             entry["applies_to"] = [finding.removesuffix("]")]
         suppressions.append(entry)
     resource.add_metadata("cdk_nag", {"rules_to_suppress": suppressions})
+
+
+def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:
+    if not rules:
+        return
+    metadata = resource.get_metadata("checkov")
+    skips = list(metadata.get("skip", [])) if metadata else []
+    skips += [{"id": rule, "comment": comment} for rule, comment in rules.items()]
+    resource.add_metadata("checkov", {"skip": skips})
