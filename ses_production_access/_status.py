@@ -395,6 +395,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if args.all_regions:
         regions = ses_regions(session)
+        if not regions:
+            print(
+                f"{PROG} status: botocore's endpoint data has no SES v2 Region in the "
+                f"partition of {session.region_name}.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
     elif args.regions:
         regions = list(dict.fromkeys(args.regions))
     elif session.region_name:

@@ -195,6 +195,17 @@ def test_all_regions_follows_the_partition_of_the_configured_region(cli: Cli) ->
     assert len(rows(ran.out)) >= 1
 
 
+def test_fails_all_regions_in_a_partition_without_ses(cli: Cli) -> None:
+    cli.environment(AWS_DEFAULT_REGION="cn-north-1")
+    ran = cli.run("status", "--all-regions")
+    assert ran.code == 1
+    assert ran.err == (
+        "ses-production-access status: botocore's endpoint data has no SES v2 Region in the "
+        "partition of cn-north-1.\n"
+    )
+    assert cli.ses.requests == []
+
+
 def test_all_regions_with_the_console_script_lists_every_region_in_bounded_time(
     cli: Cli,
 ) -> None:
