@@ -91,6 +91,8 @@ DATA_KEYS = (
     "Max24HourSend",
     "SendingEnabled",
     "EnforcementStatus",
+    "Ready",
+    "ReadinessFindings",
 )
 
 # Resource property names (what the construct writes into the template), and the prop
@@ -111,6 +113,12 @@ PROP_STATUS_BUS_ARN = "StatusBusArn"
 WATCH_KEY = "SesProductionAccessWatch"
 PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
+NOTIFY_PROPERTIES = (PROP_STATUS_BUS_ARN, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN)
+PROP_REPORT_ONLY = "ReportOnly"
+PROP_WHEN_NOT_READY = "WhenNotReady"
+# What an account that is not ready gets: the request anyway, no request (the deployment
+# succeeds), or no request and a FAILED deployment.
+WHEN_NOT_READY = ("SUBMIT", "HOLD", "FAIL")
 
 # Optional features: their code stands between `FEATURE = "name"` and `FEATURE = ""`, and
 # the library leaves out of a template the features its stack does not use (the template
@@ -118,6 +126,11 @@ PROP_TOPIC_ARN = "TopicArn"
 FEATURE = ""
 ENTRY_POINTS: dict[str, Callable[[Any, Any], object]] = {}
 AFTER_ANSWER: list[Callable[[Mapping[str, Any], Outcome, float], None]] = []
+# (SES, desired, state, physical id) -> (readiness, the answer if no request is sent)
+SETTINGS: list[Callable[[Mapping[str, Any]], tuple[str | None, str | None, str | None]]] = []
+READINESS: list[
+    Callable[[SesAccount, Desired, AccountState, str], tuple[Readiness, Outcome | None]]
+] = []
 
 # The time budget of one invocation (seconds), as shares of the remaining time, clamped:
 # first SES, then reading the stack's status (to recognise a rollback), then the response
@@ -174,6 +187,8 @@ class Desired:
     status_bus_arn: str | None = None
     parameter_prefix: str | None = None
     topic_arn: str | None = None
+    report_only: bool = False
+    when_not_ready: str | None = None
 
     def put_account_details_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -204,6 +219,7 @@ class AccountState:
     enforcement_status: str | None = None
     max_send_rate: float | None = None
     max_24_hour_send: float | None = None
+    suppressed_reasons: tuple[str, ...] = ()
 
     @classmethod
     def from_get_account(cls, response: Mapping[str, Any]) -> AccountState:
@@ -219,6 +235,9 @@ class AccountState:
             enforcement_status=response.get("EnforcementStatus"),
             max_send_rate=quota.get("MaxSendRate"),
             max_24_hour_send=quota.get("Max24HourSend"),
+            suppressed_reasons=tuple(
+                (response.get("SuppressionAttributes") or {}).get("SuppressedReasons") or ()
+            ),
         )
 
     def after_accepted_request(self) -> AccountState:
@@ -272,7 +291,15 @@ def _format_bool(value: bool | None) -> str:
     return ABSENT if value is None else ("true" if value else "false")
 
 
-def attributes(state: AccountState) -> dict[str, str]:
+@dataclass(frozen=True)
+class Readiness:
+    """What reviewers look at, as finding codes; ready when none of them blocks."""
+
+    findings: tuple[str, ...]
+    ready: bool
+
+
+def attributes(state: AccountState, readiness: Readiness | None = None) -> dict[str, str]:
     values = (
         sandbox_status(state),
         _format_bool(state.production_access_enabled),
@@ -282,6 +309,8 @@ def attributes(state: AccountState) -> dict[str, str]:
         _format_number(state.max_24_hour_send),
         _format_bool(state.sending_enabled),
         state.enforcement_status or ABSENT,
+        ABSENT if readiness is None else _format_bool(readiness.ready),
+        ",".join(readiness.findings) if readiness and readiness.findings else ABSENT,
     )
     return dict(zip(DATA_KEYS, values, strict=True))
 
@@ -335,13 +364,6 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
-_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
-_TOPIC_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
-)
-_EVENT_BUS_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
-)
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
 # A bracketed IPv6 literal, or a name with no bracket; then an optional port.
@@ -374,11 +396,12 @@ def host_name_problem(host: str) -> str | None:
     except UnicodeError:
         return "is not a valid host name"
     labels = name.split(".")
-    if not name or len(name) > HOST_NAME_MAX_LENGTH or name.endswith("."):
-        return "is not a valid host name"
-    if len(labels) < 2 or not all(_LABEL_PATTERN.fullmatch(label) for label in labels):
-        return "is not a valid host name"
-    if labels[-1].isdigit():
+    if (
+        len(name) > HOST_NAME_MAX_LENGTH
+        or len(labels) < 2
+        or not all(_LABEL_PATTERN.fullmatch(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
         return "is not a valid host name"
     lowered = name.lower()
     if labels[-1].lower() in LOCAL_TOP_LEVEL_DOMAINS or lowered.endswith(LOCAL_DOMAIN_SUFFIXES):
@@ -508,15 +531,21 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "additional_contact_email_addresses."
         )
 
-    flag = props.get(PROP_FAIL_ON_DENIED, "false")
-    flag = flag.strip().lower() if isinstance(flag, str) else None
-    if flag not in _TRUE_STRINGS + _FALSE_STRINGS:
+    when_not_ready = _string(props, PROP_WHEN_NOT_READY, "when_not_ready")
+    if when_not_ready is not None and when_not_ready not in WHEN_NOT_READY:
         raise PropertyError(
-            f"FailOnDenied {_shown(str(props.get(PROP_FAIL_ON_DENIED)))} is not a boolean: "
-            "set fail_on_denied to true or false."
+            f"WhenNotReady {_shown(when_not_ready)} is not one of {', '.join(WHEN_NOT_READY)}: "
+            "set when_not_ready to a WhenNotReady member."
         )
-
-    bus, prefix, topic = _watch_settings(props)
+    if SETTINGS:
+        bus, prefix, topic = SETTINGS[0](props)
+    elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
+        raise PropertyError(
+            f"{', '.join(NOTIFY_PROPERTIES)} need the notify feature, which this function's "
+            "code leaves out: synthesize it with the construct."
+        )
+    else:
+        bus = prefix = topic = None
 
     return Desired(
         region=region,
@@ -525,11 +554,23 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
         contact_language=language,
         use_case_description=description,
         additional_contact_email_addresses=contacts,
-        fail_on_denied=flag in _TRUE_STRINGS,
+        fail_on_denied=_flag(props, PROP_FAIL_ON_DENIED, "fail_on_denied"),
         status_bus_arn=bus,
         parameter_prefix=prefix,
         topic_arn=topic,
+        report_only=_flag(props, PROP_REPORT_ONLY, "report_only"),
+        when_not_ready=when_not_ready,
     )
+
+
+def _flag(props: Mapping[str, Any], name: str, prop: str) -> bool:
+    value = props.get(name, "false")
+    flag = value.strip().lower() if isinstance(value, str) else None
+    if flag not in _TRUE_STRINGS + _FALSE_STRINGS:
+        raise PropertyError(
+            f"{name} {_shown(str(value))} is not a boolean: set {prop} to true or false."
+        )
+    return flag in _TRUE_STRINGS
 
 
 def _check_contacts(contacts: Sequence[str]) -> None:
@@ -553,25 +594,6 @@ def _check_contacts(contacts: Sequence[str]) -> None:
                 "each address once in additional_contact_email_addresses."
             )
         seen.add(address.lower())
-
-
-def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
-    checks = (
-        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
-         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
-        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
-         "an SSM parameter path such as '/ses-production-access/'"),
-        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
-         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
-    )
-    values: list[str | None] = []
-    for name, prop, pattern, expected in checks:
-        value = _string(props, name, prop) or None
-        if value is not None and not pattern.fullmatch(value):
-            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
-        values.append(value)
-    return values[0], values[1], values[2]
 
 
 def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
@@ -813,6 +835,36 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
 # watcher.
 FEATURE = "notify"
 
+_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
+_TOPIC_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
+_EVENT_BUS_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
+)
+
+
+def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
+    checks = (
+        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
+         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
+        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
+         "an SSM parameter path such as '/ses-production-access/'"),
+        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
+         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+    )
+    values: list[str | None] = []
+    for name, prop, pattern, expected in checks:
+        value = _string(props, name, prop) or None
+        if value is not None and not pattern.fullmatch(value):
+            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
+        values.append(value)
+    return values[0], values[1], values[2]
+
+
+SETTINGS.append(_watch_settings)
+
 # The status event: sent to a central bus after every Create and Update (and by the
 # watcher on a change), so that an organisation sees every account x Region in one place.
 EVENT_SOURCE = "ses-production-access"
@@ -975,6 +1027,77 @@ def notification(record: Mapping[str, Any]) -> tuple[str, str]:
 FEATURE = ""
 
 
+# Readiness: what reviewers look at, read before a request (and in report-only mode).
+FEATURE = "readiness"
+
+# Finding code: (whether it holds a request back, one line of advice).
+FINDINGS = {
+    "NO_VERIFIED_IDENTITY": (True, "Verify the domain (or an address) you send from."),
+    "NO_VERIFIED_DOMAIN": (False, "Verify your sending domain, not only addresses."),
+    "DKIM_NOT_SET_UP": (False, "Set up DKIM (Easy DKIM) for every verified domain."),
+    "NO_CUSTOM_MAIL_FROM": (False, "Give a verified domain a custom MAIL FROM domain."),
+    "NO_BOUNCE_COMPLAINT_HANDLING": (
+        True, "Handle bounces and complaints: suppression list, event destination or topics."
+    ),
+    "READINESS_UNKNOWN": (True, "Nothing could be read: check the function's role."),
+}
+BOTH = {"BOUNCE", "COMPLAINT"}
+# Bounds: calls and time stay small however many identities the account has.
+READINESS_PAGE_SIZE = 1000
+READINESS_MAX_PAGES = 3
+READINESS_MAX_DOMAINS = 10
+READINESS_MAX_SETS = 10
+NOTIFICATION_IDENTITIES_MAX = 100
+
+
+@dataclass(frozen=True)
+class ReadinessFacts:
+    domains: tuple[str, ...] = ()  # verified for sending
+    addresses: tuple[str, ...] = ()  # verified for sending
+    dkim: tuple[str, ...] = ()  # domains whose DKIM works
+    mail_from: tuple[str, ...] = ()  # domains with a working custom MAIL FROM
+    bounce_handling: bool = False
+    unreadable: bool = False
+
+
+def judge(facts: ReadinessFacts) -> Readiness:
+    """The findings (in FINDINGS' order) and whether the account is ready."""
+    found = {
+        "READINESS_UNKNOWN": facts.unreadable,
+        "NO_VERIFIED_IDENTITY": not facts.unreadable and not (facts.domains or facts.addresses),
+        "NO_VERIFIED_DOMAIN": bool(facts.addresses) and not facts.domains,
+        "DKIM_NOT_SET_UP": len(facts.dkim) < len(facts.domains),
+        "NO_CUSTOM_MAIL_FROM": bool(facts.domains) and not facts.mail_from,
+        "NO_BOUNCE_COMPLAINT_HANDLING": not facts.unreadable and not facts.bounce_handling,
+    }
+    findings = tuple(code for code in FINDINGS if found[code])
+    return Readiness(findings, not any(FINDINGS[code][0] for code in findings))
+
+
+def held_outcome(
+    desired: Desired, state: AccountState, readiness: Readiness, physical_id: str
+) -> Outcome | None:
+    """The answer when no request is sent although one could be: report-only, or an
+    account that is not ready under HOLD (SUCCESS) or FAIL (FAILED). None: go on."""
+    data = attributes(state, readiness)
+    if desired.report_only or readiness.ready or desired.when_not_ready == "SUBMIT":
+        return Outcome("SUCCESS", physical_id, data) if desired.report_only else None
+    if desired.when_not_ready == "HOLD":
+        logger.warning("Not ready in %s: the request is held back", desired.region)
+        return Outcome("SUCCESS", physical_id, data)
+    return Outcome(
+        "FAILED",
+        physical_id,
+        data,
+        f"The account is not ready for production access in {desired.region}: "
+        f"{', '.join(readiness.findings)}; no request was sent.",
+        "Fix what the findings name (see the README), or set when_not_ready to SUBMIT: a "
+        "DENIED review cannot be resubmitted.",
+    )
+
+FEATURE = ""
+
+
 # --------------------------------------------------------------------------------------
 # 3. The SES edge
 # --------------------------------------------------------------------------------------
@@ -1048,8 +1171,10 @@ class SesAccount:
         progress: Progress | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        v1_client: Callable[[], Any] | None = None,
     ) -> None:
         self._client = client
+        self._v1_client = v1_client
         self._region = region
         self._deadline = deadline
         self._progress = progress or Progress()
@@ -1063,6 +1188,16 @@ class SesAccount:
     def put_account_details(self, desired: Desired) -> None:
         params = desired.put_account_details_params()
         self._call("PutAccountDetails", lambda: self._client.put_account_details(**params))
+
+    def call(self, operation: str, **params: Any) -> dict[str, Any]:
+        """Any other read, by its API name, under the same retries and deadline."""
+        method = getattr(self._client, re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+        return self._call(operation, lambda: method(**params))
+
+    def v1(self) -> SesAccount:
+        """The same Region through the SES (v1) API, for what SES v2 does not show."""
+        client = self._v1_client() if self._v1_client else make_ses_client(self._region, "ses")
+        return SesAccount(client, self._region, self._deadline, self._progress)
 
     def pause(self, seconds: float) -> bool:
         """Wait if the deadline allows it; False when it does not."""
@@ -1129,14 +1264,14 @@ class SesAccount:
         )
 
 
-def make_ses_client(region: str) -> SesClient:
-    """A boto3 SESv2 client whose own retries are off (SesAccount retries within the
-    deadline). AWS_ENDPOINT_URL_SESV2 is honoured by boto3 itself."""
+def make_ses_client(region: str, service: str = "sesv2") -> SesClient:
+    """A boto3 SES v2 (or v1) client whose own retries are off (SesAccount retries within
+    the deadline). AWS_ENDPOINT_URL_SESV2 is honoured by boto3 itself."""
     import boto3  # only Create and Update pay for importing boto3
     from botocore.config import Config
 
     client: SesClient = boto3.client(
-        "sesv2",
+        service,
         region_name=region,
         config=Config(
             connect_timeout=SES_CONNECT_TIMEOUT_SECONDS,
@@ -1376,6 +1511,83 @@ def record_change(
 FEATURE = ""
 
 
+# Reading what reviewers look at.
+FEATURE = "readiness"
+
+def check_readiness(
+    ses: SesAccount, desired: Desired, state: AccountState, physical_id: str
+) -> tuple[Readiness, Outcome | None]:
+    """Identities, DKIM, MAIL FROM and bounce and complaint handling, within bounds (an
+    error makes the readiness unknown, which holds a request back, never a failure), and
+    the answer when that means no request."""
+    try:
+        facts = _readiness_facts(ses, state)
+    except SesError as error:
+        logger.warning("Readiness could not be read: %s", error.reason)
+        facts = ReadinessFacts(unreadable=True)
+    readiness = judge(facts)
+    logger.info("Readiness in %s: %s", desired.region, ", ".join(readiness.findings) or "ready")
+    return readiness, held_outcome(desired, state, readiness, physical_id)
+
+
+def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
+    identities: list[dict[str, Any]] = []
+    token = None
+    for _ in range(READINESS_MAX_PAGES):
+        page = ses.call(
+            "ListEmailIdentities",
+            PageSize=READINESS_PAGE_SIZE,
+            **({"NextToken": token} if token else {}),
+        )
+        identities += page.get("EmailIdentities") or []
+        token = page.get("NextToken")
+        if not token:
+            break
+    usable = [
+        i for i in identities
+        if i.get("SendingEnabled") and i.get("VerificationStatus") == "SUCCESS"
+    ]
+    domains = [i["IdentityName"] for i in usable if i.get("IdentityType") != "EMAIL_ADDRESS"]
+    addresses = [i["IdentityName"] for i in usable if i.get("IdentityType") == "EMAIL_ADDRESS"]
+    dkim, mail_from = [], []
+    for domain in domains[:READINESS_MAX_DOMAINS]:
+        details = ses.call("GetEmailIdentity", EmailIdentity=domain)
+        if (details.get("DkimAttributes") or {}).get("Status") == "SUCCESS":
+            dkim.append(domain)
+        if (details.get("MailFromAttributes") or {}).get("MailFromDomainStatus") == "SUCCESS":
+            mail_from.append(domain)
+    checked = domains[:READINESS_MAX_DOMAINS]
+    return ReadinessFacts(
+        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from),
+        BOTH <= set(state.suppressed_reasons) or _handled_elsewhere(ses, domains + addresses),
+    )
+
+
+def _handled_elsewhere(ses: SesAccount, identities: list[str]) -> bool:
+    """An event destination for bounces and complaints, or identity notification topics."""
+    sets = ses.call("ListConfigurationSets", PageSize=READINESS_MAX_SETS)
+    for name in (sets.get("ConfigurationSets") or [])[:READINESS_MAX_SETS]:
+        answer = ses.call("GetConfigurationSetEventDestinations", ConfigurationSetName=name)
+        for destination in answer.get("EventDestinations") or []:
+            matching = set(destination.get("MatchingEventTypes") or ())
+            if destination.get("Enabled") and BOTH <= matching:
+                return True
+    if not identities:
+        return False
+    answer = ses.v1().call(
+        "GetIdentityNotificationAttributes", Identities=identities[:NOTIFICATION_IDENTITIES_MAX]
+    )
+    return any(
+        a.get("BounceTopic") and a.get("ComplaintTopic")
+        for a in (answer.get("NotificationAttributes") or {}).values()
+    )
+
+
+READINESS.append(check_readiness)
+
+FEATURE = ""
+
+
 # --------------------------------------------------------------------------------------
 # 5. The entry point
 # --------------------------------------------------------------------------------------
@@ -1419,18 +1631,32 @@ def process(
             request_type, desired.region, sandbox_status(state),
             state.review_status or ABSENT, action.value,
         )
+        readiness = held = None
+        if action is Action.SUBMIT and (desired.when_not_ready or desired.report_only):
+            if not READINESS:
+                raise PropertyError(
+                    "WhenNotReady and ReportOnly need the readiness feature, which this "
+                    "function's code leaves out: synthesize it with the construct."
+                )
+            readiness, held = READINESS[0](ses, desired, state, physical_id)
+            if held:
+                return held
         if action is Action.SUBMIT:
             state = _submit(ses, desired, state, progress)
     except SesError as error:
         return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
+    except PropertyError as error:
+        return Outcome("FAILED", physical_id, reason=str(error))
 
     denied = denied_outcome(state, desired, physical_id)
-    return denied or Outcome("SUCCESS", physical_id, attributes(state))
+    return denied or Outcome("SUCCESS", physical_id, attributes(state, readiness))
 
 
 def _submit(
     ses: SesAccount, desired: Desired, before: AccountState, progress: Progress
 ) -> AccountState:
+    if desired.report_only:  # never, whatever led here
+        return before
     try:
         ses.put_account_details(desired)
     except ConflictError:
@@ -1502,6 +1728,7 @@ def run(
     context: Any,
     client_factory: Callable[[str], SesClient] = make_ses_client,
     stack_status: Callable[[str, float], str | None] = read_stack_status,
+    v1_client_factory: Callable[[str], Any] | None = None,
 ) -> Outcome | None:
     """Answer one event at most once, before the Lambda timeout, and return the answer
     (None when the event cannot be answered: then nothing is changed either).
@@ -1533,7 +1760,9 @@ def run(
         default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         fallback_id = event_physical_id(event, default_region)
         progress = Progress()
-        outcome = _work(event, client_factory, default_region, progress, budget, started)
+        outcome = _work(
+            event, client_factory, default_region, progress, budget, started, v1_client_factory
+        )
         if needs_stack_status(event, outcome):
             stack_id = _text(event.get("StackId"))
             status = bounded(lambda: stack_status(stack_id, budget.status), budget.status)
@@ -1565,13 +1794,16 @@ def _work(
     progress: Progress,
     budget: Budget,
     started: float,
+    v1_client_factory: Callable[[str], Any] | None = None,
 ) -> Outcome:
     """process() in a worker thread under the watchdog."""
     deadline = started + budget.ses
     fallback_id = event_physical_id(event, default_region)
 
     def ses_factory(desired: Desired) -> SesAccount:
-        return SesAccount(client_factory(desired.region), desired.region, deadline, progress)
+        region = desired.region
+        v1 = functools.partial(v1_client_factory, region) if v1_client_factory else None
+        return SesAccount(client_factory(region), region, deadline, progress, v1_client=v1)
 
     result: list[Outcome] = []
 

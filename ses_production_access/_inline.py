@@ -24,7 +24,8 @@ HANDLER_FILE = f"{HANDLER_MODULE}.py"
 FEATURE_MARKER = "FEATURE"
 NOTIFY = "notify"  # the status event on a bus
 WATCH = "watch"  # the scheduled watcher (needs NOTIFY)
-FEATURES = (NOTIFY, WATCH)
+READINESS = "readiness"  # the readiness checks before a request, and report-only mode
+FEATURES = (NOTIFY, WATCH, READINESS)
 
 
 def handler_code_path() -> Path:

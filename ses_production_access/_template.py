@@ -149,8 +149,11 @@ def plain_template() -> dict[str, Any]:
 
 
 def template_json(body: dict[str, Any] | None = None) -> str:
-    """The template as the ``template`` command writes it (the CDK's own layout)."""
-    return json.dumps(plain_template() if body is None else body, indent=1) + "\n"
+    """The template as the ``template`` command writes it: compact JSON, one line (every
+    byte counts against CloudFormation's 51,200-byte ``TemplateBody`` limit; the
+    handler's code keeps its own lines)."""
+    body = plain_template() if body is None else body
+    return json.dumps(body, separators=(",", ":")) + "\n"
 
 
 def _description() -> str:

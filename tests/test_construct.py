@@ -80,7 +80,7 @@ def test_stack_holds_only_log_group_role_function_and_custom_resource() -> None:
     )
 
 
-def test_role_allows_the_two_ses_actions_its_stacks_status_and_its_own_log_group() -> None:
+def test_role_allows_ses_reads_requests_its_stacks_status_and_its_own_log_group() -> None:
     stack = make_stack()
     add(stack)
     template = Template.from_stack(stack)
@@ -89,13 +89,30 @@ def test_role_allows_the_two_ses_actions_its_stacks_status_and_its_own_log_group
     assert "ManagedPolicyArns" not in role["Properties"]
     (policy,) = role["Properties"]["Policies"]
     statements = policy["PolicyDocument"]["Statement"]
+    ses_arn = ["arn:", {"Ref": "AWS::Partition"}]
     assert [(s["Action"], s["Resource"]) for s in statements] == [
-        (["ses:GetAccount", "ses:PutAccountDetails"], "*"),
+        (["ses:GetAccount", "ses:ListEmailIdentities", "ses:ListConfigurationSets"], "*"),
         ("cloudformation:DescribeStacks", {"Ref": "AWS::StackId"}),
         (
             ["logs:CreateLogStream", "logs:PutLogEvents"],
             {"Fn::GetAtt": [log_group_id, "Arn"]},
         ),
+        (
+            [
+                "ses:GetEmailIdentity",
+                "ses:GetConfigurationSetEventDestinations",
+                "ses:GetIdentityNotificationAttributes",
+            ],
+            [
+                {"Fn::Join": ["", [*ses_arn, ":ses:eu-west-1:123456789012:identity/*"]]},
+                {
+                    "Fn::Join": [
+                        "", [*ses_arn, ":ses:eu-west-1:123456789012:configuration-set/*"]
+                    ]
+                },
+            ],
+        ),
+        ("ses:PutAccountDetails", "*"),
     ]
     template.resource_count_is("AWS::IAM::Policy", 0)
 
@@ -160,6 +177,7 @@ def test_properties_carry_the_api_values_and_the_region() -> None:
         "UseCaseDescription": "Newsletters to subscribers who opted in.",
         "AdditionalContactEmailAddresses": ["ops@example.com", "legal@example.com"],
         "FailOnDenied": "false",
+        "WhenNotReady": "HOLD",
     }
 
 
@@ -228,6 +246,8 @@ def test_attributes_are_getatt_tokens_on_the_custom_resource() -> None:
         "max_24_hour_send": "Max24HourSend",
         "sending_enabled": "SendingEnabled",
         "enforcement_status": "EnforcementStatus",
+        "ready": "Ready",
+        "readiness_findings": "ReadinessFindings",
     }
     assert set(attributes.values()) == set(ATTRIBUTES)
     for name, key in attributes.items():
@@ -293,6 +313,8 @@ def test_construct_ids_are_stable() -> None:
             "Stack/Access/Max24HourSend",
             "Stack/Access/SendingEnabled",
             "Stack/Access/EnforcementStatus",
+            "Stack/Access/Ready",
+            "Stack/Access/ReadinessFindings",
             "Stack/SesProductionAccessHandler/LogGroup/Resource",
             "Stack/SesProductionAccessHandler/Role/Resource",
             "Stack/SesProductionAccessHandler/Function/Resource",

@@ -54,6 +54,8 @@ def test_attributes_of_a_production_account(index: ModuleType) -> None:
         "Max24HourSend": "50000",
         "SendingEnabled": "true",
         "EnforcementStatus": "HEALTHY",
+        "Ready": "NONE",  # not checked: no request was due
+        "ReadinessFindings": "NONE",
     }
 
 

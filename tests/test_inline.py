@@ -127,7 +127,9 @@ def test_each_feature_costs_nothing_when_left_out() -> None:
     assert sizes[0] < sizes[1] < sizes[2] < len(HANDLER_PATH.read_bytes())
 
 
-@pytest.mark.parametrize("features", [NONE, frozenset({"notify"}), ALL])
+@pytest.mark.parametrize(
+    "features", [NONE, frozenset({"notify"}), frozenset({"readiness"}), ALL]
+)
 def test_inline_code_compiles_without_warnings_and_defines_the_handler(
     features: frozenset[str],
 ) -> None:
@@ -139,7 +141,8 @@ def test_inline_code_compiles_without_warnings_and_defines_the_handler(
     module = _load(code, f"ses_production_access_inline_{'_'.join(sorted(features))}")
     assert callable(module.handler)
     assert ("watch" in features) is bool(module.ENTRY_POINTS)
-    assert len(module.AFTER_ANSWER) == len(features)
+    assert len(module.AFTER_ANSWER) == len(features & {"notify", "watch"})
+    assert ("readiness" in features) is bool(module.READINESS)
 
 
 def test_the_core_defines_what_the_shipped_handler_defines_but_the_features(

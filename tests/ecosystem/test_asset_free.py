@@ -33,6 +33,7 @@ def test_example_asset_manifest_lists_only_the_template(example_app: Synthesis) 
 
 def test_example_function_code_is_the_inline_handler(example_app: Synthesis) -> None:
     function = _function(example_app)
-    assert function["Properties"]["Code"] == {"ZipFile": _inline.inline_code(frozenset())}
+    expected = _inline.inline_code(frozenset({_inline.READINESS}))
+    assert function["Properties"]["Code"] == {"ZipFile": expected}
     assert function["Properties"]["Handler"] == "index.handler"
     assert "aws:asset:path" not in function.get("Metadata", {})

@@ -19,6 +19,10 @@ from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, NaggedApps, 
 from ses_production_access import MailType, SesProductionAccess
 
 # What the construct acknowledges, and a word its reason must give.
+SES_READ = (
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>"
+    ":{kind}/*]"
+)
 INHERENT = {
     # ses:GetAccount and ses:PutAccountDetails are account-level: IAM only accepts "*".
     "AwsSolutions-IAM5[Resource::*]": "ses:GetAccount",
@@ -30,6 +34,9 @@ INHERENT = {
     "NIST.800.53.R5-LambdaConcurrency": "quota of 10",
     "NIST.800.53.R5-LambdaInsideVPC": "NAT",
     "NIST.800.53.R5-CloudWatchLogGroupEncrypted": "log_group_encryption_key",
+    # The readiness reads: every identity and configuration set of the instance's Region.
+    SES_READ.format(kind="identity"): "GetEmailIdentity",
+    SES_READ.format(kind="configuration-set"): "GetEmailIdentity",
 }
 # cdk-nag 3.x reads acknowledgements from this construct metadata, written by
 # aws-cdk-lib's own Validations.of(scope).acknowledge(), so no cdk-nag import is needed.

@@ -144,7 +144,8 @@ def test_inline_code_is_the_stripped_form_of_the_shipped_handler(
     installed: Installed, installed_wheel: InstalledWheel
 ) -> None:
     template = json.loads((installed.outdir / f"{EXAMPLE_STACK}.template.json").read_text())
-    assert inline_code(template) == slim(installed_wheel.handler().read_text(), features=())
+    shipped = installed_wheel.handler().read_text()
+    assert inline_code(template) == slim(shipped, features=("readiness",))
     assert not list(installed.outdir.glob("asset.*"))
 
 
@@ -172,7 +173,8 @@ def test_installed_console_script_writes_the_plain_template_outside_the_repo(
     )
     assert done.returncode == 0, done.stderr
     template = json.loads((tmp_path / "plain.json").read_text())
-    assert inline_code(template) == slim(installed_wheel.handler().read_text(), features=())
+    shipped = installed_wheel.handler().read_text()
+    assert inline_code(template) == slim(shipped, features=("readiness",))
     assert "WebsiteURL" in template["Parameters"]
 
 

@@ -1,0 +1,382 @@
+"""Readiness before the request: what reviewers look at, read within bounds, judged into a
+closed set of findings, and what an account that is not ready gets (SUBMIT, HOLD, FAIL,
+report-only). Decisions without I/O; the reads against botocore's Stubber (SES v2 and v1)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+from support import Context, ResponseReceiver, expected_put, load_event
+
+ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+REGION = "eu-west-1"
+BOTH = ("BOUNCE", "COMPLAINT")
+
+
+def account(name: str, **extra: Any) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((ACCOUNTS / f"{name}.json").read_text())
+    result.update(extra)
+    return result
+
+
+def facts(index: ModuleType, **values: Any) -> Any:
+    return index.ReadinessFacts(**values)
+
+
+READY = {
+    "domains": ("example.com",), "dkim": ("example.com",), "mail_from": ("example.com",),
+    "bounce_handling": True,
+}
+
+
+# --- the findings -----------------------------------------------------------------------
+
+
+def test_an_account_with_a_dkim_domain_and_bounce_handling_is_ready(index: ModuleType) -> None:
+    readiness = index.judge(facts(index, **READY))
+    assert (readiness.findings, readiness.ready) == ((), True)
+
+
+@pytest.mark.parametrize(
+    ("change", "finding", "ready"),
+    [
+        ({"domains": (), "dkim": (), "mail_from": ()}, "NO_VERIFIED_IDENTITY", False),
+        (
+            {"domains": (), "dkim": (), "mail_from": (), "addresses": ("a@example.com",)},
+            "NO_VERIFIED_DOMAIN",
+            True,
+        ),
+        ({"dkim": ()}, "DKIM_NOT_SET_UP", True),
+        ({"mail_from": ()}, "NO_CUSTOM_MAIL_FROM", True),
+        ({"bounce_handling": False}, "NO_BOUNCE_COMPLAINT_HANDLING", False),
+        ({"unreadable": True}, "READINESS_UNKNOWN", False),
+    ],
+)
+def test_each_finding_and_whether_it_holds_a_request_back(
+    index: ModuleType, change: dict[str, Any], finding: str, ready: bool
+) -> None:
+    readiness = index.judge(facts(index, **{**READY, **change}))
+    assert finding in readiness.findings
+    assert readiness.ready is ready
+
+
+def test_findings_are_a_closed_set_with_advice(index: ModuleType) -> None:
+    assert set(index.FINDINGS) == {
+        "NO_VERIFIED_IDENTITY", "NO_VERIFIED_DOMAIN", "DKIM_NOT_SET_UP",
+        "NO_CUSTOM_MAIL_FROM", "NO_BOUNCE_COMPLAINT_HANDLING", "READINESS_UNKNOWN",
+    }
+    assert all(advice.endswith(".") for _, advice in index.FINDINGS.values())
+
+
+def test_unknown_readiness_reports_only_that(index: ModuleType) -> None:
+    assert index.judge(facts(index, unreadable=True)).findings == ("READINESS_UNKNOWN",)
+
+
+# --- what an account that is not ready gets -------------------------------------------
+
+
+def desired(index: ModuleType, **props: str) -> Any:
+    return index.parse_properties({**load_event("create")["ResourceProperties"], **props}, None)
+
+
+NOT_READY = ("NO_VERIFIED_IDENTITY", "NO_BOUNCE_COMPLAINT_HANDLING")
+
+
+def held(index: ModuleType, ready: bool, **props: str) -> Any:
+    readiness = index.Readiness(() if ready else NOT_READY, ready)
+    state = index.AccountState.from_get_account(account("sandbox_new"))
+    return index.held_outcome(desired(index, **props), state, readiness, "pid")
+
+
+def test_hold_sends_no_request_and_succeeds_reporting_the_findings(index: ModuleType) -> None:
+    outcome = held(index, False, WhenNotReady="HOLD")
+    assert outcome.status == "SUCCESS"
+    assert outcome.data["SandboxStatus"] == "SANDBOX"
+    assert outcome.data["Ready"] == "false"
+    assert outcome.data["ReadinessFindings"] == "NO_VERIFIED_IDENTITY,NO_BOUNCE_COMPLAINT_HANDLING"
+
+
+def test_fails_without_a_request_under_fail_naming_the_findings(index: ModuleType) -> None:
+    outcome = held(index, False, WhenNotReady="FAIL")
+    assert outcome.status == "FAILED"
+    assert "NO_VERIFIED_IDENTITY, NO_BOUNCE_COMPLAINT_HANDLING; no request was sent" in (
+        outcome.reason
+    )
+    assert "a DENIED review cannot be resubmitted" in outcome.advice
+
+
+def test_submit_goes_on_with_the_request_when_not_ready(index: ModuleType) -> None:
+    assert held(index, False, WhenNotReady="SUBMIT") is None
+
+
+@pytest.mark.parametrize("policy", ["SUBMIT", "HOLD", "FAIL"])
+def test_a_ready_account_gets_its_request_whatever_the_policy(
+    index: ModuleType, policy: str
+) -> None:
+    assert held(index, True, WhenNotReady=policy) is None
+
+
+@pytest.mark.parametrize("ready", [True, False])
+def test_report_only_never_requests_and_reports(index: ModuleType, ready: bool) -> None:
+    outcome = held(index, ready, ReportOnly="true", WhenNotReady="SUBMIT")
+    assert outcome.status == "SUCCESS"
+    assert outcome.data["Ready"] == ("true" if ready else "false")
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"WhenNotReady": "WAIT"}, r"^WhenNotReady 'WAIT' is not one of SUBMIT, HOLD, FAIL"),
+        ({"ReportOnly": "maybe"}, r"^ReportOnly 'maybe' is not a boolean: set report_only"),
+    ],
+)
+def test_fails_on_a_bad_readiness_property(
+    index: ModuleType, props: dict[str, str], message: str
+) -> None:
+    with pytest.raises(index.PropertyError, match=message):
+        desired(index, **props)
+
+
+# --- reading it: SES v2 and v1 through the Stubber --------------------------------------
+
+
+def client(service: str) -> Any:
+    return botocore.session.get_session().create_client(
+        service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+
+
+class Ses:
+    """SES v2 and v1 clients, each with a Stubber checking requests against the model."""
+
+    def __init__(self) -> None:
+        self.v2, self.v1 = client("sesv2"), client("ses")
+        self.stub2, self.stub1 = Stubber(self.v2), Stubber(self.v1)
+
+    def identities(self, *names: str, page_size: int = 1000, token: str | None = None) -> None:
+        params: dict[str, Any] = {"PageSize": page_size}
+        if token:
+            params["NextToken"] = token
+        listed = [
+            {
+                "IdentityType": "EMAIL_ADDRESS" if "@" in n else "DOMAIN",
+                "IdentityName": n, "SendingEnabled": True, "VerificationStatus": "SUCCESS",
+            }
+            for n in names
+        ]
+        self.stub2.add_response("list_email_identities", {"EmailIdentities": listed}, params)
+
+    def domain(self, name: str, dkim: str = "SUCCESS", mail_from: str = "SUCCESS") -> None:
+        self.stub2.add_response(
+            "get_email_identity",
+            {
+                "DkimAttributes": {"Status": dkim},
+                "MailFromAttributes": {
+                    "MailFromDomain": f"mail.{name}", "MailFromDomainStatus": mail_from,
+                    "BehaviorOnMxFailure": "USE_DEFAULT_VALUE",
+                },
+            },
+            {"EmailIdentity": name},
+        )
+
+    def configuration_sets(self, *sets: tuple[str, list[str]]) -> None:
+        self.stub2.add_response(
+            "list_configuration_sets", {"ConfigurationSets": [n for n, _ in sets]},
+            {"PageSize": 10},
+        )
+        for name, types in sets:
+            self.stub2.add_response(
+                "get_configuration_set_event_destinations",
+                {"EventDestinations": [{
+                    "Name": "d", "Enabled": True, "MatchingEventTypes": types,
+                    "SnsDestination": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:t"},
+                }]},
+                {"ConfigurationSetName": name},
+            )
+
+    def topics(self, identities: list[str], both: bool) -> None:
+        attributes = {
+            name: {
+                "BounceTopic": "arn:aws:sns:eu-west-1:123456789012:b" if both else "",
+                "ComplaintTopic": "arn:aws:sns:eu-west-1:123456789012:c",
+                "DeliveryTopic": "", "ForwardingEnabled": True,
+            }
+            for name in identities
+        }
+        self.stub1.add_response(
+            "get_identity_notification_attributes",
+            {"NotificationAttributes": attributes}, {"Identities": identities},
+        )
+
+    def check(self, index: ModuleType, suppressed: tuple[str, ...] = ()) -> Any:
+        ses = index.SesAccount(self.v2, REGION, time.monotonic() + 30, v1_client=lambda: self.v1)
+        state = index.AccountState.from_get_account(
+            account("sandbox_new", SuppressionAttributes={"SuppressedReasons": list(suppressed)})
+        )
+        with self.stub2, self.stub1:
+            holding = desired(index, WhenNotReady="HOLD")
+            readiness, _ = index.check_readiness(ses, holding, state, "p")
+            self.stub2.assert_no_pending_responses()
+            self.stub1.assert_no_pending_responses()
+        return readiness
+
+
+@pytest.fixture
+def ses() -> Ses:
+    return Ses()
+
+
+def test_a_dkim_domain_and_the_suppression_list_make_a_ready_account(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    assert ses.check(index, suppressed=("BOUNCE", "COMPLAINT")).findings == ()
+
+
+def test_an_event_destination_for_bounces_and_complaints_counts_as_handling(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.configuration_sets(("deliveries", ["DELIVERY"]), ("feedback", ["BOUNCE", "COMPLAINT"]))
+    assert ses.check(index, suppressed=("BOUNCE",)).ready is True
+
+
+def test_notification_topics_for_both_count_as_handling(index: ModuleType, ses: Ses) -> None:
+    ses.identities("example.com", "ops@example.com")
+    ses.domain("example.com")
+    ses.configuration_sets()
+    ses.topics(["example.com", "ops@example.com"], both=True)
+    assert ses.check(index).findings == ()
+
+
+def test_a_topic_for_complaints_only_is_no_handling(index: ModuleType, ses: Ses) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.configuration_sets()
+    ses.topics(["example.com"], both=False)
+    assert ses.check(index).findings == ("NO_BOUNCE_COMPLAINT_HANDLING",)
+
+
+def test_no_identity_at_all_is_not_ready(index: ModuleType, ses: Ses) -> None:
+    ses.identities()
+    ses.configuration_sets()
+    readiness = ses.check(index)
+    assert readiness.findings == ("NO_VERIFIED_IDENTITY", "NO_BOUNCE_COMPLAINT_HANDLING")
+    assert readiness.ready is False
+
+
+def test_a_domain_without_dkim_or_mail_from_is_reported(index: ModuleType, ses: Ses) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com", dkim="PENDING", mail_from="FAILED")
+    readiness = ses.check(index, suppressed=("BOUNCE", "COMPLAINT"))
+    assert readiness.findings == ("DKIM_NOT_SET_UP", "NO_CUSTOM_MAIL_FROM")
+    assert readiness.ready is True
+
+
+def test_identities_are_read_page_by_page(index: ModuleType, ses: Ses) -> None:
+    ses.stub2.add_response(
+        "list_email_identities",
+        {"EmailIdentities": [], "NextToken": "page-2"},
+        {"PageSize": 1000},
+    )
+    ses.identities("example.com", token="page-2")
+    ses.domain("example.com")
+    assert ses.check(index, suppressed=("BOUNCE", "COMPLAINT")).ready is True
+
+
+def test_access_denied_makes_readiness_unknown_not_a_failure(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.stub2.add_client_error(
+        "list_email_identities", "AccessDeniedException", "denied", 403, {"PageSize": 1000}
+    )
+    assert ses.check(index).findings == ("READINESS_UNKNOWN",)
+
+
+def test_a_thousand_identities_cost_a_bounded_number_of_calls(
+    index: ModuleType, ses: Ses
+) -> None:
+    domains = [f"d{n}.example.com" for n in range(1000)]
+    ses.identities(*domains)
+    for name in domains[: index.READINESS_MAX_DOMAINS]:
+        ses.domain(name)
+    started = time.monotonic()
+    readiness = ses.check(index, suppressed=("BOUNCE", "COMPLAINT"))
+    assert time.monotonic() - started < 2.0
+    assert readiness.ready is True
+    # 1 list + 10 domains: the Stubber fails on any call beyond those queued.
+
+
+# --- end to end: the handler's decisions with readiness --------------------------------
+
+
+def run(
+    index: ModuleType, receiver: ResponseReceiver, ses: Ses, props: dict[str, str]
+) -> dict[str, Any]:
+    event = load_event("create", receiver.url)
+    event["ResourceProperties"].update(props)
+    with ses.stub2, ses.stub1:
+        index.run(
+            event, Context(10.0), lambda region: ses.v2, lambda s, t: None,
+            lambda region: ses.v1,
+        )
+        ses.stub2.assert_no_pending_responses()
+    return receiver.only_response()
+
+
+def test_an_unready_account_under_hold_gets_no_request(
+    index: ModuleType, response_receiver: ResponseReceiver, ses: Ses
+) -> None:
+    ses.stub2.add_response("get_account", account("sandbox_new"), {})
+    ses.identities()
+    ses.configuration_sets()
+    response = run(index, response_receiver, ses, {"WhenNotReady": "HOLD"})
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "SANDBOX"
+    assert response["Data"]["ReadinessFindings"].startswith("NO_VERIFIED_IDENTITY")
+
+
+def test_a_ready_account_gets_exactly_one_request(
+    index: ModuleType, response_receiver: ResponseReceiver, ses: Ses
+) -> None:
+    ses.stub2.add_response(
+        "get_account",
+        account("sandbox_new", SuppressionAttributes={"SuppressedReasons": list(BOTH)}),
+        {},
+    )
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.stub2.add_response("put_account_details", {}, expected_put())
+    ses.stub2.add_response("get_account", account("pending"), {})
+    response = run(index, response_receiver, ses, {"WhenNotReady": "HOLD"})
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+    assert response["Data"]["Ready"] == "true"
+
+
+def test_report_only_never_requests(
+    index: ModuleType, response_receiver: ResponseReceiver, ses: Ses
+) -> None:
+    ses.stub2.add_response("get_account", account("sandbox_new"), {})
+    ses.identities()
+    ses.configuration_sets()
+    response = run(index, response_receiver, ses, {"ReportOnly": "true"})
+    assert (response["Status"], response["Data"]["SandboxStatus"]) == ("SUCCESS", "SANDBOX")
+
+
+def test_readiness_costs_no_call_when_nothing_needs_doing(
+    index: ModuleType, response_receiver: ResponseReceiver, ses: Ses
+) -> None:
+    ses.stub2.add_response("get_account", account("production"), {})
+    props = {"WhenNotReady": "HOLD", "ReportOnly": "true"}
+    response = run(index, response_receiver, ses, props)
+    assert response["Data"]["SandboxStatus"] == "PRODUCTION"
+    assert (response["Data"]["Ready"], response["Data"]["ReadinessFindings"]) == ("NONE", "NONE")
