@@ -10,7 +10,7 @@ import os
 
 import aws_cdk as cdk
 
-from ses_production_access import ContactLanguage, MailType, SesProductionAccess
+from ses_production_access import ContactLanguage, MailType, SesProductionAccess, UseCase
 
 app = cdk.App()
 account = app.node.try_get_context("account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
@@ -24,10 +24,13 @@ access = SesProductionAccess(
     "SesProductionAccess",
     mail_type=MailType.TRANSACTIONAL,
     website_url="https://example.com",
-    use_case_description=(
-        "Password resets and receipts for customers who signed up on example.com. "
-        "Bounces and complaints go to an SNS topic that suppresses the address; "
-        "every message links to the account's notification settings."
+    # The AWS page's four questions; when_not_ready defaults to WhenNotReady.HOLD: no
+    # request until a verified identity and bounce and complaint handling are in place.
+    use_case=UseCase(
+        mailing_list="Customers who sign up on example.com; nobody else.",
+        bounces_and_complaints="The suppression list and an SNS topic that we act on.",
+        opt_out="Every message links to the account's notification settings.",
+        sending_rate="Password resets and receipts: under 1,000 a day.",
     ),
     additional_contact_email_addresses=["ops@example.com"],
     contact_language=ContactLanguage.EN,

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from enum import Enum
 
-from aws_cdk import Token
+import jsii
+from aws_cdk import Aspects, CfnResource, IAspect, Stack, Token
+from constructs import IConstruct
 
 from . import _limits
 
@@ -116,3 +118,25 @@ def check_when_not_ready(value: object) -> str:
         return value
     names = ", ".join(f"WhenNotReady.{m.name}" for m in WhenNotReady)
     raise ValueError(f"when_not_ready {value!r} is not a WhenNotReady: use one of {names}.")
+
+
+@jsii.implements(IAspect)
+class _AfterSesResources:
+    """Orders a custom resource after every SES resource of its stack (identities,
+    configuration sets, event destinations), wherever they are defined, so that the
+    readiness checks see what the same deployment creates."""
+
+    def __init__(self, resource: CfnResource) -> None:
+        self._resource = resource
+
+    def visit(self, node: IConstruct) -> None:
+        if (
+            isinstance(node, CfnResource)
+            and node.cfn_resource_type.startswith("AWS::SES::")
+            and Stack.of(node) is Stack.of(self._resource)
+        ):
+            self._resource.add_dependency(node)
+
+
+def order_after_ses_resources(resource: CfnResource) -> None:
+    Aspects.of(Stack.of(resource)).add(_AfterSesResources(resource))

@@ -1,0 +1,162 @@
+"""The library side of readiness: the four questions as a UseCase, when_not_ready,
+report_only, the readiness reads in the role, and the order after the stack's SES
+resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ses as ses
+from aws_cdk.assertions import Template
+
+from ses_production_access import MailType, SesProductionAccess, UseCase, WhenNotReady
+
+RESOURCE_TYPE = "Custom::SesProductionAccess"
+ANSWERS = {
+    "mailing_list": "Customers who sign up.",
+    "bounces_and_complaints": "The suppression list.",
+    "opt_out": "A link in every message.",
+    "sending_rate": "Under 1,000 a day.",
+}
+
+
+def stack() -> cdk.Stack:
+    return cdk.Stack(
+        cdk.App(), "Stack", env=cdk.Environment(account="123456789012", region="eu-west-1")
+    )
+
+
+def add(scope: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
+    return SesProductionAccess(
+        scope, id, mail_type=MailType.TRANSACTIONAL, website_url="https://example.com",
+        acknowledge_sending_policy=True, **props,
+    )
+
+
+def properties(scope: cdk.Stack) -> dict[str, Any]:
+    (resource,) = Template.from_stack(scope).find_resources(RESOURCE_TYPE).values()
+    result: dict[str, Any] = resource["Properties"]
+    return result
+
+
+def statements(scope: cdk.Stack) -> list[dict[str, Any]]:
+    (role,) = Template.from_stack(scope).find_resources("AWS::IAM::Role").values()
+    result: list[dict[str, Any]] = role["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    return result
+
+
+def actions(scope: cdk.Stack) -> set[str]:
+    found: set[str] = set()
+    for statement in statements(scope):
+        action = statement["Action"]
+        found.update([action] if isinstance(action, str) else action)
+    return found
+
+
+def test_the_four_answers_render_under_the_pages_questions() -> None:
+    scope = stack()
+    add(scope, use_case=UseCase(**ANSWERS, additional="Transactional only."))
+    description = properties(scope)["UseCaseDescription"]
+    assert description == (
+        "How do you plan to build or acquire your mailing list?\nCustomers who sign up.\n\n"
+        "How do you plan to handle bounces and complaints?\nThe suppression list.\n\n"
+        "How can recipients opt out of receiving email from you?\nA link in every message."
+        "\n\nHow did you choose the sending rate or sending quota that you specified in this "
+        "request?\nUnder 1,000 a day.\n\n"
+        "Anything else reviewers should know\nTransactional only."
+    )
+
+
+def test_fails_on_an_empty_answer_naming_it() -> None:
+    with pytest.raises(ValueError, match=r"^use_case\.opt_out must be a non-empty answer"):
+        add(stack(), use_case=UseCase(**{**ANSWERS, "opt_out": "  "}))
+
+
+def test_fails_on_a_use_case_over_5000_characters_naming_the_answer_to_shorten() -> None:
+    long = UseCase(**{**ANSWERS, "bounces_and_complaints": "x" * 4900})
+    with pytest.raises(ValueError, match=r"shorten use_case\.bounces_and_complaints"):
+        add(stack(), use_case=long)
+
+
+def test_fails_on_both_use_case_and_use_case_description() -> None:
+    with pytest.raises(ValueError, match=r"^use_case and use_case_description are both set"):
+        add(stack(), use_case=UseCase(**ANSWERS), use_case_description="Receipts.")
+
+
+def test_fails_on_a_use_case_that_is_not_one() -> None:
+    with pytest.raises(ValueError, match=r"^use_case must be a UseCase, got dict"):
+        add(stack(), use_case=ANSWERS)
+
+
+def test_hold_is_the_default_when_not_ready() -> None:
+    scope = stack()
+    add(scope)
+    assert properties(scope)["WhenNotReady"] == "HOLD"
+    assert "ReportOnly" not in properties(scope)
+
+
+@pytest.mark.parametrize("policy", list(WhenNotReady))
+def test_when_not_ready_is_written_as_the_api_value(policy: WhenNotReady) -> None:
+    scope = stack()
+    add(scope, when_not_ready=policy)
+    assert properties(scope)["WhenNotReady"] == policy.value
+
+
+def test_fails_on_an_unknown_when_not_ready() -> None:
+    with pytest.raises(ValueError, match=r"^when_not_ready 'WAIT' is not a WhenNotReady"):
+        add(stack(), when_not_ready="WAIT")
+
+
+def test_report_only_grants_no_put_account_details() -> None:
+    scope = stack()
+    add(scope, report_only=True)
+    assert properties(scope)["ReportOnly"] == "true"
+    assert "ses:PutAccountDetails" not in actions(scope)
+    assert {"ses:GetAccount", "ses:ListEmailIdentities", "ses:GetEmailIdentity"} <= actions(scope)
+
+
+def test_one_requesting_instance_is_enough_for_put_account_details() -> None:
+    scope = stack()
+    add(scope, report_only=True)
+    add(scope, "Other", region="us-east-1")
+    assert "ses:PutAccountDetails" in actions(scope)
+
+
+def test_fails_on_report_only_that_is_not_a_bool() -> None:
+    with pytest.raises(ValueError, match=r"^report_only must be True or False, got str"):
+        add(stack(), report_only="yes")
+
+
+def test_readiness_reads_are_scoped_to_identities_and_configuration_sets_per_region() -> None:
+    scope = stack()
+    add(scope)
+    add(scope, "Other", region="us-east-1")
+    scoped = [s for s in statements(scope) if "ses:GetEmailIdentity" in s["Action"]]
+    resources = [
+        "".join(p if isinstance(p, str) else "<partition>" for p in r["Fn::Join"][1])
+        for s in scoped
+        for r in s["Resource"]
+    ]
+    assert resources == [
+        "arn:<partition>:ses:eu-west-1:123456789012:identity/*",
+        "arn:<partition>:ses:eu-west-1:123456789012:configuration-set/*",
+        "arn:<partition>:ses:us-east-1:123456789012:identity/*",
+        "arn:<partition>:ses:us-east-1:123456789012:configuration-set/*",
+    ]
+
+
+def test_the_request_waits_for_the_stacks_ses_resources_defined_after_it() -> None:
+    scope = stack()
+    add(scope)
+    ses.EmailIdentity(scope, "Domain", identity=ses.Identity.domain("example.com"))
+    ses.ConfigurationSet(scope, "Set")
+    template = Template.from_stack(scope)
+    (resource,) = template.find_resources(RESOURCE_TYPE).values()
+    ses_ids = set(template.find_resources("AWS::SES::EmailIdentity")) | set(
+        template.find_resources("AWS::SES::ConfigurationSet")
+    )
+    assert ses_ids <= set(resource["DependsOn"])
