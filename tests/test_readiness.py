@@ -380,3 +380,31 @@ def test_readiness_costs_no_call_when_nothing_needs_doing(
     response = run(index, response_receiver, ses, props)
     assert response["Data"]["SandboxStatus"] == "PRODUCTION"
     assert (response["Data"]["Ready"], response["Data"]["ReadinessFindings"]) == ("NONE", "NONE")
+
+
+# --- an independent peer: moto's SES v2 and v1 --------------------------------------------
+
+
+def test_readiness_read_from_moto_as_an_independent_peer(index: ModuleType) -> None:
+    import boto3
+    from moto_server import moto_server
+
+    with moto_server() as url:
+        options: dict[str, Any] = {
+            "endpoint_url": url, "region_name": REGION,
+            "aws_access_key_id": "testing", "aws_secret_access_key": "testing",
+        }
+        v2, v1 = boto3.client("sesv2", **options), boto3.client("ses", **options)
+        v2.create_email_identity(EmailIdentity="example.com")
+        v2.create_email_identity(EmailIdentity="ops@example.com")
+        ses = index.SesAccount(v2, REGION, time.monotonic() + 30, v1_client=lambda: v1)
+        state = index.AccountState.from_get_account(account("sandbox_new"))
+        readiness, held = index.check_readiness(
+            ses, desired(index, WhenNotReady="HOLD"), state, "pid"
+        )
+    # moto verifies identities at once, reports no DKIM, no configuration set and no
+    # notification topic: a verified domain, no bounce or complaint handling.
+    assert "NO_VERIFIED_IDENTITY" not in readiness.findings
+    assert "NO_BOUNCE_COMPLAINT_HANDLING" in readiness.findings
+    assert readiness.ready is False
+    assert held.status == "SUCCESS"
