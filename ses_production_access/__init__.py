@@ -1,7 +1,20 @@
 """Leave the Amazon SES sandbox at ``cdk deploy`` and report where the account stands."""
 
 from ._construct import SesProductionAccess
+from ._organization import AccountFilterType, CallAs, ConcurrencyMode, RegionConcurrency
+from ._stackset import SesProductionAccessStackSet
 from ._template import plain_template
 from ._types import ContactLanguage, MailType, SandboxStatus
 
-__all__ = ["ContactLanguage", "MailType", "SandboxStatus", "SesProductionAccess", "plain_template"]
+__all__ = [
+    "AccountFilterType",
+    "CallAs",
+    "ConcurrencyMode",
+    "ContactLanguage",
+    "MailType",
+    "RegionConcurrency",
+    "SandboxStatus",
+    "SesProductionAccess",
+    "SesProductionAccessStackSet",
+    "plain_template",
+]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
-from ses_production_access import SesProductionAccess
+from ses_production_access import SesProductionAccess, SesProductionAccessStackSet
 from ses_production_access._construct import ATTRIBUTES
 
 README = (ROOT / "README.md").read_text()
@@ -46,6 +46,36 @@ def test_readme_example_synthesizes(number: int, tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert list((tmp_path / "cdk.out").glob("*.template.json"))
+
+
+def test_readme_organisation_example_is_examples_organization_py() -> None:
+    # The section's first block; like every block it is also synthesized above.
+    block = re.search(r"```python\n(.*?)```", section("Roll out to an organisation"), re.DOTALL)
+    assert block
+    assert block.group(1) == (ROOT / "examples" / "organization.py").read_text()
+
+
+def test_readme_stack_set_props_table_lists_every_prop() -> None:
+    documented = [
+        name.strip().strip("`")
+        for row in table_rows("Roll out to an organisation")
+        for name in row[0].split(",")
+    ]
+    parameters = inspect.signature(SesProductionAccessStackSet.__init__).parameters.values()
+    props = [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert documented == props
+
+
+def test_every_stack_set_prop_is_documented_with_its_default_in_the_docstring() -> None:
+    doc = SesProductionAccessStackSet.__init__.__doc__ or ""
+    parameters = inspect.signature(SesProductionAccessStackSet.__init__).parameters.values()
+    for parameter in parameters:
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        entry = re.search(rf":param {parameter.name}:(.*?)(?=:param |\Z)", doc, re.DOTALL)
+        assert entry, parameter.name
+        if parameter.default is not inspect.Parameter.empty:
+            assert "Default:" in entry.group(1), parameter.name
 
 
 def test_readme_attribute_table_matches_the_construct() -> None:

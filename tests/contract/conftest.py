@@ -26,19 +26,24 @@ from contract.cloud_assembly import (
 )
 from contract.harness import PLAIN_PARAMETERS, PLAIN_STACK, Deployment, Lab
 from contract.lambda_runner import LambdaRuntime, build_boto3_layer
+from contract.member_template import organization_app_command, read_member
 from contract.scenarios import (
     EXAMPLE,
     INSTALLED,
     LIFECYCLE,
     LIFECYCLE_ARTEFACTS,
+    MEMBER,
     PLAIN,
     SCENARIOS,
     ScenarioBook,
     on,
 )
+from contract.status_bus import EventBridgeServer, RollupBus, eventbridge_server
 
 EXAMPLE_STACK = "SesProductionAccessExample"
 INSTALLED_STACK = "SesProductionAccessInstalled"
+# The bus the member template's lifecycle scenarios report to.
+LIFECYCLE_BUS = "ses-production-access-roll-up"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -48,23 +53,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def eventbridge() -> Iterator[EventBridgeServer]:
+    """moto's EventBridge (and SQS, to read a bus's events back), for the session."""
+    with eventbridge_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def lifecycle_bus(eventbridge: EventBridgeServer) -> RollupBus:
+    """The central bus of the member template's lifecycle scenarios."""
+    return eventbridge.bus(LIFECYCLE_BUS)
+
+
+@pytest.fixture(scope="session")
 def synthesized(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    lifecycle_bus: RollupBus,
 ) -> Synthesized:
-    """app.py, a stack built from the wheel installed in a fresh venv, and the plain
-    template of the console script, synthesized side by side."""
+    """app.py, a stack built from the wheel installed in a fresh venv, the plain template
+    of the console script and the organisation rollout's member template (from
+    examples/organization.py), synthesized side by side."""
     root = tmp_path_factory.mktemp("cdk")
     report = root / "installed-report.json"
     plain_path = root / "plain" / "template.json"
     plain_path.parent.mkdir()
     example = synthesize(example_app_command(), root / "example.out")
     plain = write_plain_template(plain_path)
+    organization = synthesize(organization_app_command(), root / "organization.out")
     # Requested only now (tests/conftest.py, once a session), so that app.py synthesizes
     # while the wheel is built and installed.
     try:
         installed_wheel: InstalledWheel = request.getfixturevalue("installed_wheel")
     except BaseException:
-        for process in (example, plain):
+        for process in (example, plain, organization):
             process.kill()
             process.wait()
         raise
@@ -76,6 +98,7 @@ def synthesized(
     wait_for(example, "app.py")
     wait_for(installed, "the installed-package app")
     wait_for(plain, "ses-production-access template")
+    wait_for(organization, "examples/organization.py")
     # The acknowledgement: the one value the template allows, as the console offers it.
     declared = json.loads(plain_path.read_text())["Parameters"]
     (acknowledgement,) = declared["AcknowledgeSendingPolicy"]["AllowedValues"]
@@ -84,6 +107,8 @@ def synthesized(
         EXAMPLE: read_artefact(root / "example.out", EXAMPLE_STACK),
         INSTALLED: read_artefact(root / "installed.out", INSTALLED_STACK),
         PLAIN: read_template(plain_path, PLAIN_STACK, parameters),
+        # The StackSet hands every instance the roll-up bus's ARN.
+        MEMBER: read_member(root / "organization.out", {"StatusBusArn": lifecycle_bus.arn}),
     }
     return Synthesized(
         artefacts=artefacts,
@@ -106,9 +131,14 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> LambdaRuntime:
 
 @pytest.fixture(scope="session")
 def book(
-    request: pytest.FixtureRequest, artefacts: dict[str, Artefact], runtime: LambdaRuntime
+    request: pytest.FixtureRequest,
+    artefacts: dict[str, Artefact],
+    runtime: LambdaRuntime,
+    eventbridge: EventBridgeServer,
 ) -> Iterator[ScenarioBook]:
-    scenario_book = ScenarioBook(Lab(artefacts, runtime))
+    # The member template's function reaches the session's EventBridge.
+    environments = {MEMBER: eventbridge.environment()}
+    scenario_book = ScenarioBook(Lab(artefacts, runtime, environments, eventbridge))
     scenario_book.start(_selected_scenarios(request.session))
     yield scenario_book
     scenario_book.close()

@@ -16,6 +16,7 @@ from contract.cloud_assembly import Artefact
 from contract.cloudformation_endpoint import CloudFormationEndpoint, CloudFormationRequest
 from contract.lambda_runner import LambdaRuntime, Run
 from contract.ses_endpoint import SesEndpoint, SesRequest
+from contract.status_bus import EventBridgeServer
 
 ACCOUNT = "123456789012"
 # The Region the stack (and so the function) is deployed to.
@@ -207,11 +208,21 @@ class Deployment:
 
 
 class Lab:
-    """Makes deployments of the session's artefacts against fresh stand-ins."""
+    """Makes deployments of the session's artefacts against fresh stand-ins. An artefact's
+    `environments` entry is the function's environment unless a deployment says otherwise
+    (the member template's: the session's EventBridge, `eventbridge`)."""
 
-    def __init__(self, artefacts: dict[str, Artefact], runtime: LambdaRuntime) -> None:
+    def __init__(
+        self,
+        artefacts: dict[str, Artefact],
+        runtime: LambdaRuntime,
+        environments: Mapping[str, Mapping[str, str]] | None = None,
+        eventbridge: EventBridgeServer | None = None,
+    ) -> None:
         self.artefacts = artefacts
         self.runtime = runtime
+        self.environments = dict(environments or {})
+        self.eventbridge = eventbridge
 
     @contextmanager
     def deploy(
@@ -222,6 +233,7 @@ class Lab:
         environment: Mapping[str, str] | None = None,
     ) -> Iterator[Deployment]:
         chosen = self.artefacts[artefact]
+        environment = {**self.environments.get(artefact, {}), **(environment or {})}
         with (
             SesEndpoint() as ses,
             CloudFormationEndpoint(new_stack_id(chosen.stack_name)) as cloudformation,

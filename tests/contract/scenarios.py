@@ -19,8 +19,10 @@ from contract.harness import Deployment, Lab
 EXAMPLE = "example"  # app.py: default timeout (2 minutes), the stack's Region
 INSTALLED = "installed"  # installed package: 10 s timeout, us-east-1, fail_on_denied
 PLAIN = "plain"  # `ses-production-access template`, its parameters resolved as CloudFormation does
+# examples/organization.py's member template (its StackSet's), reporting to the session's bus
+MEMBER = "member"
 # The lifecycle scenarios run on each of these (see `lifecycle`).
-LIFECYCLE_ARTEFACTS = (EXAMPLE, PLAIN)
+LIFECYCLE_ARTEFACTS = (EXAMPLE, PLAIN, MEMBER)
 
 Scenario = Callable[[Lab], Deployment]
 SCENARIOS: dict[str, Scenario] = {}
@@ -396,6 +398,30 @@ def _plain_create_with_review_denied_and_fail_on_denied(lab: Lab) -> Deployment:
     with lab.deploy(PLAIN, parameters={"FailOnDenied": "true"}) as deployment:
         deployment.ses.account(deployment.ses_region).review("DENIED")
         deployment.create()
+    return deployment
+
+
+# --------------------------------------------------------------------------------------
+# The organisation rollout: a stack instance reports to the central bus
+# --------------------------------------------------------------------------------------
+
+# The bus of `member_reports_to_the_roll_up` alone (tests read its events by this name).
+MEMBER_REPORT_BUS = "ses-production-access-roll-up-report"
+
+
+@scenario("member_reports_to_the_roll_up")
+def _member_reports_to_the_roll_up(lab: Lab) -> Deployment:
+    assert lab.eventbridge is not None, "the session's EventBridge is not running"
+    bus = lab.eventbridge.bus(MEMBER_REPORT_BUS)
+    with lab.deploy(
+        MEMBER,
+        parameters={"StatusBusArn": bus.arn},
+        environment=lab.eventbridge.environment(),
+    ) as deployment:
+        deployment.create()  # the request goes out: PENDING_REVIEW
+        deployment.ses.account(deployment.ses_region).grant()  # AWS grants it
+        deployment.update(MailType="MARKETING")  # the next StackSet update: PRODUCTION
+        deployment.delete()  # an account leaves the organisational unit
     return deployment
 
 
