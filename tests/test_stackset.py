@@ -92,9 +92,10 @@ def default() -> Rollout:
 
 @pytest.fixture(scope="module")
 def member(default: Rollout) -> dict[str, Any]:
-    """The member template as the StackSet holds it."""
-    body: dict[str, Any] = json.loads(default.properties()["TemplateBody"])
-    return body
+    """The member template (TemplateBody, or the asset's copy: member_template)."""
+    body = default.properties().get("TemplateBody")
+    found: dict[str, Any] = json.loads(body) if body else default.construct.member_template
+    return found
 
 
 def member_resource(member: dict[str, Any], resource_type: str) -> dict[str, Any]:
@@ -235,15 +236,28 @@ def test_the_status_bus_arn_is_an_output_for_accounts_the_stack_set_does_not_rea
 # ---- The member template -------------------------------------------------------------------
 
 
-def test_member_template_is_the_template_body_when_it_fits(
+def test_member_template_is_the_template_body_up_to_51200_bytes(
     default: Rollout, member: dict[str, Any]
 ) -> None:
     properties = default.properties()
+    size = default.construct.member_template_bytes
+    assert ("TemplateBody" in properties) is (size <= TEMPLATE_BODY_MAX_BYTES)
+    assert ("TemplateURL" in properties) is (size > TEMPLATE_BODY_MAX_BYTES)
+    assert member == default.construct.member_template
+
+
+def test_member_template_that_fits_is_the_template_body_as_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_stackset, "TEMPLATE_BODY_MAX_BYTES", 1_000_000)
+    fitted = rollout()
+    properties = fitted.properties()
     assert "TemplateURL" not in properties
     body = properties["TemplateBody"]
-    assert len(body.encode()) <= TEMPLATE_BODY_MAX_BYTES
-    assert default.construct.member_template_bytes == len(body.encode())
-    assert member == default.construct.member_template
+    assert fitted.construct.member_template_bytes == len(body.encode())
+    assert json.loads(body) == fitted.construct.member_template
+    # Compact: no byte of the 51,200 goes to layout.
+    assert body == json.dumps(json.loads(body), separators=(",", ":"))
 
 
 def test_member_template_over_the_limit_is_an_asset_behind_template_url(
@@ -351,7 +365,9 @@ def test_member_template_carries_the_other_details_and_handler_settings() -> Non
 
 def test_member_template_is_the_same_on_every_synthesis(default: Rollout) -> None:
     again = rollout()
-    assert again.properties()["TemplateBody"] == default.properties()["TemplateBody"]
+    assert again.construct.member_template == default.construct.member_template
+    for key in ("TemplateBody", "TemplateURL"):
+        assert again.properties().get(key) == default.properties().get(key)
 
 
 def test_member_template_description_states_the_organisation(member: dict[str, Any]) -> None:

@@ -17,13 +17,13 @@ import aws_cdk as cdk
 import pytest
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 from cfnlint.api import lint_all
+from contract.member_template import member_template_of
 
 from ecosystem.ecosystem_support import REAL_APP, ROOT
 from ses_production_access import MailType, _acknowledgements, _member
 
 ORGANIZATION_APP = ROOT / "examples" / "organization.py"
 ADMIN_STACK = "SesProductionAccessOrganization"
-STACK_SET = "AWS::CloudFormation::StackSet"
 PACKS: tuple[Callable[[cdk.App], Any], ...] = (
     AwsSolutionsChecks,
     ServerlessChecks,
@@ -73,10 +73,8 @@ class Nagged:
         return template
 
     def member_template(self) -> dict[str, Any]:
-        resources = self.admin_template()["Resources"]
-        (stack_set,) = [r for r in resources.values() if r["Type"] == STACK_SET]
-        body: dict[str, Any] = json.loads(stack_set["Properties"]["TemplateBody"])
-        return body
+        """As the StackSet gets it: TemplateBody, or the asset behind TemplateURL."""
+        return member_template_of(self.admin)
 
 
 def violations(outdir: Path) -> list[str]:
