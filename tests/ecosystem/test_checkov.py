@@ -1,7 +1,8 @@
-"""checkov: the example app's template, the plain template and a stack with a KMS key for the
-log group show no checkov failure; every finding the design keeps is explained by a skip the
-construct writes into the resource's metadata (``Metadata.checkov.skip``), and every such skip
-is needed (without it, that very check fails).
+"""checkov: the example app's template, the plain template, a stack with a KMS key for the log
+group and the template every stack instance of SesProductionAccessStackSet deploys show no
+checkov failure; every finding the design keeps is explained by a skip the construct writes
+into the resource's metadata (``Metadata.checkov.skip``), and every such skip is needed
+(without it, that very check fails).
 
 checkov pins an old boto3, so it runs from a venv of its own (``build/checkov``), made here
 from the ``checkov`` dependency group of pyproject.toml the first time and kept.
@@ -24,12 +25,18 @@ import pytest
 from aws_cdk import aws_kms as kms
 
 from ecosystem.ecosystem_support import ROOT, Synthesis
-from ses_production_access import MailType, SesProductionAccess, _acknowledgements, plain_template
+from ses_production_access import (
+    MailType,
+    SesProductionAccess,
+    _acknowledgements,
+    _member,
+    plain_template,
+)
 
 VENV = ROOT / "build" / "checkov"
 CHECKOV = VENV / "bin" / "checkov"
 GROUP = "checkov"
-TEMPLATES = ["example", "plain", "with_log_key"]
+TEMPLATES = ["example", "plain", "with_log_key", "stack_set_member"]
 
 
 def pinned() -> str:
@@ -138,6 +145,15 @@ def scans(
         "example": example_app.template(),
         "plain": plain_template(),
         "with_log_key": _with_log_key_template(tmp_path_factory.mktemp("with-log-key")),
+        # What every stack instance of SesProductionAccessStackSet deploys.
+        "stack_set_member": _member.member_template(
+            "o-abcdefghij",
+            {
+                "mail_type": MailType.TRANSACTIONAL,
+                "website_url": "https://example.com",
+                "acknowledge_sending_policy": True,
+            },
+        ),
     }
     for name, template in templates.items():
         (folder / f"{name}.template.json").write_text(json.dumps(template, indent=1))
