@@ -2,6 +2,7 @@
 
 from ._construct import SesProductionAccess
 from ._organization import AccountFilterType, CallAs, ConcurrencyMode, RegionConcurrency
+from ._readiness import UseCase, WhenNotReady
 from ._stackset import SesProductionAccessStackSet
 from ._template import plain_template
 from ._types import ContactLanguage, MailType, SandboxStatus
@@ -16,5 +17,7 @@ __all__ = [
     "SandboxStatus",
     "SesProductionAccess",
     "SesProductionAccessStackSet",
+    "UseCase",
+    "WhenNotReady",
     "plain_template",
 ]

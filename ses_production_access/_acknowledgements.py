@@ -16,6 +16,10 @@ SES_WILDCARD = (
     "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
     "resource type; IAM only accepts Resource '*'."
 )
+SES_RESOURCE_READS = (
+    "The readiness checks (GetEmailIdentity and the like) read every identity and "
+    "configuration set of the Region: scoped to those resource types."
+)
 NO_DLQ = (
     "The function answers each custom resource event itself (its response PUT to "
     "CloudFormation); a lost event is covered by the custom resource's ServiceTimeout and "

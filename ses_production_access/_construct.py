@@ -6,15 +6,27 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from aws_cdk import Annotations, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import (
+    Annotations,
+    CfnOutput,
+    CfnResource,
+    CustomResource,
+    Duration,
+    RemovalPolicy,
+    Stack,
+)
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from . import _limits, _regions, _validation
+from . import _inline, _limits, _readiness, _regions, _validation, _watch
 from ._handler import HandlerSettings, SesProductionAccessHandler
+from ._readiness import UseCase, WhenNotReady
+from ._status_bus import check_status_bus
 from ._synth_checks import ResolvedValueChecks
 from ._types import ContactLanguage, MailType
 
@@ -29,6 +41,8 @@ ATTRIBUTES: dict[str, str] = {
     "Max24HourSend": "Messages per 24 hours the account may send",
     "SendingEnabled": "true while the account may send email",
     "EnforcementStatus": "HEALTHY, PROBATION or SHUTDOWN",
+    "Ready": "true when nothing holds a request back, false, or NONE when not checked",
+    "ReadinessFindings": "Comma-separated readiness finding codes, or NONE",
 }
 
 
@@ -52,6 +66,7 @@ class SesProductionAccess(Construct):
         website_url: str,
         acknowledge_sending_policy: bool,
         use_case_description: str | None = None,
+        use_case: UseCase | None = None,
         additional_contact_email_addresses: Sequence[str] | None = None,
         contact_language: ContactLanguage | str | None = None,
         region: str | None = None,
@@ -62,6 +77,13 @@ class SesProductionAccess(Construct):
         log_retention: logs.RetentionDays | None = None,
         log_group_encryption_key: kms.IKey | None = None,
         log_group_removal_policy: RemovalPolicy | None = None,
+        status_bus: events.IEventBus | str | None = None,
+        watch: bool = False,
+        watch_interval: Duration | None = None,
+        watch_topic: sns.ITopic | None = None,
+        watch_parameter_prefix: str | None = None,
+        when_not_ready: WhenNotReady | str = WhenNotReady.HOLD,
+        report_only: bool = False,
     ) -> None:
         """
         :param mail_type: The kind of email the account mostly sends.
@@ -73,6 +95,9 @@ class SesProductionAccess(Construct):
         :param use_case_description: How you build your list, handle bounces and complaints,
             let recipients opt out and chose your sending rate (at most 5000 characters).
             Default: - no description is sent (the SES API marks it optional and deprecated).
+        :param use_case: The same, as the AWS page's four questions (``UseCase``), rendered
+            with each question as a heading; give this or ``use_case_description``.
+            Default: - no description is sent.
         :param additional_contact_email_addresses: 1 to 4 addresses AWS writes to about
             the account. Default: - no additional contacts; AWS writes to the account's
             own contacts.
@@ -101,14 +126,50 @@ class SesProductionAccess(Construct):
         :param log_group_removal_policy: What happens to the handler's log group when it
             leaves the stack. Shared by every instance in the stack.
             Default: RemovalPolicy.RETAIN - the log group and its logs are kept.
+        :param status_bus: The organisation's central event bus (the roll-up of
+            ``SesProductionAccessStackSet``, its ``status_bus``), or its ARN: after every
+            Create and Update the function sends it one event with the account's state, in
+            the bus's own Region (never a sensitive value; best effort, never fails the
+            deployment). The role may put events on that bus only.
+            Default: - no status event.
+        :param watch: Also run the function on a schedule until AWS decides: it reads the
+            account in every Region of the stack's instances, keeps each Region's state in
+            an SSM parameter and tells a change to ``watch_topic`` and the default event
+            bus (README, "Know when AWS decides"). Its code takes the template over
+            CloudFormation's 51,200-byte TemplateBody limit: the stack then needs the CDK
+            bootstrap bucket. Shared by every instance in the stack.
+            Default: False - no schedule; the state is read at each deployment only.
+        :param watch_interval: How often the watcher runs, in whole minutes, 5 minutes to
+            1 day (with ``watch``). Shared by every instance in the stack.
+            Default: 1 hour.
+        :param watch_topic: A standard SNS topic that gets an email-readable message on
+            each change of a Region's state (with ``watch``). Shared by every instance in
+            the stack. Default: - no message; the change goes to the default event bus.
+        :param watch_parameter_prefix: The SSM parameter path under which the watcher
+            keeps each Region's state, as ``<prefix><Region>`` (with ``watch``). Shared by
+            every instance in the stack.
+            Default: - ``/ses-production-access/<stack name>/``.
+        :param when_not_ready: What an account in the sandbox gets when what reviewers look
+            at is missing (no identity verified for sending, no bounce and complaint
+            handling, or neither could be read): the request anyway, no request, or no
+            request and a failed deployment. Checked only when a request would be sent.
+            Default: WhenNotReady.HOLD - no request (a DENIED review cannot be
+            resubmitted); the deployment succeeds and reports the findings.
+        :param report_only: Never request production access: report the state and, in the
+            sandbox, the readiness. The role then may not call ses:PutAccountDetails
+            unless another instance in the stack requests. Default: False.
         """
         # Everything is checked before this construct joins the tree, so that a caught
         # ValueError leaves nothing behind for the next instance to trip over.
+        rendered_use_case = _readiness.check_use_case(use_case, use_case_description)
+        when_not_ready_value = _readiness.check_when_not_ready(when_not_ready)
+        report_only_value = _validation.check_flag("report_only", report_only)
+        status_bus_arn = check_status_bus(status_bus)
         props = _validation.check_props(
             mail_type=mail_type,
             website_url=website_url,
             acknowledge_sending_policy=acknowledge_sending_policy,
-            use_case_description=use_case_description,
+            use_case_description=rendered_use_case or use_case_description,
             additional_contact_email_addresses=additional_contact_email_addresses,
             contact_language=contact_language,
             region=region,
@@ -129,6 +190,14 @@ class SesProductionAccess(Construct):
             log_group_encryption_key=props.log_group_encryption_key,
         )
         SesProductionAccessHandler.check_can_share(stack, settings)
+        watch_settings = _watch.check_props(
+            stack,
+            watch=watch,
+            watch_interval=watch_interval,
+            watch_topic=watch_topic,
+            watch_parameter_prefix=watch_parameter_prefix,
+        )
+        _watch.check_can_share(stack, watch_settings)
         region_value = props.region or stack.region
         region_warnings = _regions.check_unique(
             stack,
@@ -149,13 +218,20 @@ class SesProductionAccess(Construct):
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
         self._handler = SesProductionAccessHandler.of(stack, settings)
+        self._handler.require(_inline.READINESS)
+        self._handler.allow_readiness(self.region)
+        if not report_only_value:
+            self._handler.allow_requests()
 
         properties: dict[str, Any] = {
             "Region": self.region,
             "MailType": props.mail_type,
             "WebsiteURL": props.website_url,
             "FailOnDenied": props.fail_on_denied,
+            "WhenNotReady": when_not_ready_value,
         }
+        if report_only_value:
+            properties["ReportOnly"] = "true"
         if props.contact_language is not None:
             properties["ContactLanguage"] = props.contact_language
         if props.use_case_description is not None:
@@ -164,6 +240,14 @@ class SesProductionAccess(Construct):
             properties["AdditionalContactEmailAddresses"] = props.contacts
         if props.refresh_on_deploy:
             properties["SynthesizedAt"] = datetime.now(timezone.utc).isoformat()
+        if status_bus_arn is not None:
+            properties["StatusBusArn"] = status_bus_arn
+            self._handler.report_to(status_bus_arn)
+
+        watcher = None
+        if watch_settings is not None:
+            watcher = _watch.SesProductionAccessWatch.of(self._handler, watch_settings)
+            properties.update(watcher.resource_properties())
 
         self._resource = CustomResource(
             self,
@@ -176,13 +260,19 @@ class SesProductionAccess(Construct):
             ),
         )
 
+        if watcher is not None:
+            watcher.watch(self.region, self._resource, status_bus_arn)
+        cfn_resource = self._resource.node.default_child
+        if isinstance(cfn_resource, CfnResource):
+            _readiness.order_after_ses_resources(cfn_resource)
+
         if props.create_outputs:
             for key, description in ATTRIBUTES.items():
                 CfnOutput(
                     self,
                     key,
                     value=self._resource.get_att_string(key),
-                    description=f"SES production access: {description}",
+                    description=description,
                 )
 
     @property
@@ -269,6 +359,23 @@ class SesProductionAccess(Construct):
         @attribute
         """
         return self._resource.get_att_string("SendingEnabled")
+
+    @property
+    def ready(self) -> str:
+        """``"true"`` when nothing holds a request back, ``"false"``, or NONE when the
+        readiness was not checked (no request was due).
+
+        @attribute
+        """
+        return self._resource.get_att_string("Ready")
+
+    @property
+    def readiness_findings(self) -> str:
+        """The readiness finding codes, comma-separated, or NONE (see the README).
+
+        @attribute
+        """
+        return self._resource.get_att_string("ReadinessFindings")
 
     @property
     def enforcement_status(self) -> str:

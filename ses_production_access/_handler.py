@@ -104,6 +104,25 @@ def _key_shown(key: kms.IKey | None) -> str:
     return "(no key)" if key is None else key.node.path
 
 
+# What the readiness checks read (see lambda/index.py): account-level reads on "*", and
+# reads of identities and configuration sets, scoped to those resource types.
+ACCOUNT_LEVEL_READS = ("ses:GetAccount", "ses:ListEmailIdentities", "ses:ListConfigurationSets")
+RESOURCE_LEVEL_READS = (
+    "ses:GetEmailIdentity",
+    "ses:GetConfigurationSetEventDestinations",
+    "ses:GetIdentityNotificationAttributes",
+)
+
+
+def _nag_arn(stack: Stack, arn: str) -> str:
+    """An ARN as cdk-nag names it in a finding: pseudo parameters as <AWS::Name>."""
+    resolved = stack.resolve(arn)
+    if isinstance(resolved, str):
+        return resolved
+    parts = resolved["Fn::Join"][1]
+    return "".join(p if isinstance(p, str) else f"<{p['Ref']}>" for p in parts)
+
+
 @jsii.implements(IStableStringProducer)
 class _InlineCode:
     """The handler's code with the features asked for, produced at synth."""
@@ -122,6 +141,8 @@ class SesProductionAccessHandler(Construct):
         super().__init__(scope, id)
         self.settings = settings
         self.features: set[str] = set()
+        # The status buses the role may put events on, as resolved (one statement each).
+        self._status_buses: list[object] = []
         timeout = settings.timeout
         key = settings.log_group_encryption_key
 
@@ -140,34 +161,39 @@ class SesProductionAccessHandler(Construct):
             self._let_cloudwatch_logs_use(key)
 
         # Our own least-privilege role: no AWS managed policy, logs only to our log group.
+        # Its one inline policy grows as instances join (see allow_requests and
+        # allow_readiness); it is rendered at synth.
+        self._policy = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="SesAccountLevel",
+                    actions=list(ACCOUNT_LEVEL_READS),
+                    # Account-level actions: SES defines no resource type for them.
+                    resources=["*"],
+                ),
+                iam.PolicyStatement(
+                    # Only to recognise a rollback, during which an Update must
+                    # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
+                    sid="OwnStackStatus",
+                    actions=["cloudformation:DescribeStacks"],
+                    resources=[Stack.of(self).stack_id],
+                ),
+                iam.PolicyStatement(
+                    sid="OwnLogGroup",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[self.log_group.log_group_arn],
+                ),
+            ]
+        )
+        self._requests_allowed = False
+        self._readiness_regions: list[str] = []
         self.role = iam.Role(
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="Reads and requests SES production access for SesProductionAccess",
             inline_policies={
-                "SesProductionAccess": iam.PolicyDocument(
-                    statements=[
-                        iam.PolicyStatement(
-                            sid="SesAccountLevel",
-                            actions=["ses:GetAccount", "ses:PutAccountDetails"],
-                            # Account-level actions: SES defines no resource type for them.
-                            resources=["*"],
-                        ),
-                        iam.PolicyStatement(
-                            # Only to recognise a rollback, during which an Update must
-                            # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
-                            sid="OwnStackStatus",
-                            actions=["cloudformation:DescribeStacks"],
-                            resources=[Stack.of(self).stack_id],
-                        ),
-                        iam.PolicyStatement(
-                            sid="OwnLogGroup",
-                            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                            resources=[self.log_group.log_group_arn],
-                        ),
-                    ]
-                )
+                "SesProductionAccess": self._policy,
             },
         )
         # With iam.Role.customize_roles the role is pre-created: no resource in the
@@ -225,9 +251,71 @@ class SesProductionAccessHandler(Construct):
                 "and Region, or CloudFormation fails to create the log group.",
             )
 
+    def allow_requests(self) -> None:
+        """Let the function call ses:PutAccountDetails (an instance that is not
+        report-only)."""
+        if not self._requests_allowed:
+            self._requests_allowed = True
+            self.allow(
+                iam.PolicyStatement(
+                    sid="SesRequest",
+                    actions=["ses:PutAccountDetails"],
+                    resources=["*"],  # account-level: SES defines no resource type for it
+                )
+            )
+
+    def allow_readiness(self, region: str) -> None:
+        """Let the function read, in ``region``, the identities and configuration sets
+        the readiness checks look at: only those resource types, of this account."""
+        stack = Stack.of(self)
+        if any(stack.resolve(r) == stack.resolve(region) for r in self._readiness_regions):
+            return
+        self._readiness_regions.append(region)
+        resources = [
+            stack.format_arn(service="ses", region=region, resource=kind, resource_name="*")
+            for kind in ("identity", "configuration-set")
+        ]
+        self.allow(iam.PolicyStatement(actions=list(RESOURCE_LEVEL_READS), resources=resources))
+        for resource in resources:
+            _acknowledgements.acknowledge(
+                self.role,
+                {
+                    f"AwsSolutions-IAM5[Resource::{_nag_arn(stack, resource)}]": (
+                        _acknowledgements.SES_RESOURCE_READS
+                    )
+                },
+            )
+
     def require(self, feature: str) -> None:
         """Include an optional feature of the handler (``_inline.FEATURES``) in its code."""
         self.features.add(feature)
+
+    def allow(self, statement: iam.PolicyStatement) -> None:
+        """Add ``statement`` to the role's one inline policy (what a feature needs): no
+        second policy resource, which a Delete could remove before the function's last run.
+        A pre-created role (iam.Role.customize_roles) copied its inline policies when it
+        was made: there the statement goes to the policy report through the role."""
+        if self.role.node.default_child is None:
+            self.role.add_to_principal_policy(statement)
+        else:
+            self._policy.add_statements(statement)
+
+    def report_to(self, bus_arn: str) -> None:
+        """Send the status event (feature NOTIFY) to the bus ``bus_arn``: the role may put
+        events on that bus only, one statement per distinct bus."""
+        self.require(_inline.NOTIFY)
+        resolved = Stack.of(self).resolve(bus_arn)
+        if resolved in self._status_buses:
+            return
+        self._status_buses.append(resolved)
+        number = len(self._status_buses)
+        self.allow(
+            iam.PolicyStatement(
+                sid="StatusBus" if number == 1 else f"StatusBus{number}",
+                actions=["events:PutEvents"],
+                resources=[bus_arn],
+            )
+        )
 
     @classmethod
     def check_can_share(cls, stack: Stack, settings: HandlerSettings) -> None:

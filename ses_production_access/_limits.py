@@ -45,3 +45,18 @@ DEFAULT_LOG_GROUP_REMOVAL_POLICY = RemovalPolicy.RETAIN
 SERVICE_TIMEOUT_SLACK = Duration.minutes(2)
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
+
+# The watcher (watch=True): a rate schedule in whole minutes; EventBridge's rate is at
+# least a minute, and a review takes hours, so more often than every 5 minutes only costs.
+DEFAULT_WATCH_INTERVAL = Duration.hours(1)
+MIN_WATCH_INTERVAL = Duration.minutes(5)
+MAX_WATCH_INTERVAL = Duration.days(1)
+# The default parameter prefix is this, then the stack's name and "/".
+WATCH_PARAMETER_PREFIX_ROOT = "/ses-production-access/"
+# SSM parameter names: at most 15 levels (the Region's name is the last one) and 1011
+# characters; the handler accepts a prefix of at most 901 (its own check).
+WATCH_PARAMETER_MAX_LEVELS = 15
+WATCH_PARAMETER_PREFIX_MAX_LENGTH = 901
+# CloudFormation's limit for a template passed directly (TemplateBody): above it, a
+# template must come from S3 (cdk deploy uses the bootstrap bucket).
+TEMPLATE_BODY_MAX_BYTES = 51_200

@@ -22,8 +22,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLED_APP = Path(__file__).resolve().parent / "installed_app.py"
+WATCHING_APP = Path(__file__).resolve().parent / "watching_app.py"
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
+EVENTS_RULE = "AWS::Events::Rule"
 SYNTH_TIMEOUT_SECONDS = 120
 
 # Attribute names of Fn::Sub strings: ${Logical.Attribute}.
@@ -90,6 +92,55 @@ class Artefact:
     def function_name(self) -> str:
         # CloudFormation's generated name: stack name, logical id, a random suffix.
         return f"{self.stack_name}-{self.function_id}-AbCdEf123456"[:64]
+
+    def schedules(self, region: str, account: str) -> list[Schedule]:
+        """Every EventBridge rule of the template with a schedule whose target is the
+        function, its input resolved as CloudFormation resolves it (a rule sends its
+        Input, a JSON text, as the event)."""
+        context = _Intrinsics(self, region, account, parameter_values(self.template, {}))
+        resources: dict[str, Any] = self.template["Resources"]
+        found = []
+        for logical_id, resource in resources.items():
+            if resource["Type"] != EVENTS_RULE:
+                continue
+            properties = resource["Properties"]
+            for target in properties.get("Targets", []):
+                if target["Arn"] != {"Fn::GetAtt": [self.function_id, "Arn"]}:
+                    continue
+                found.append(
+                    Schedule(
+                        rule_id=logical_id,
+                        expression=properties.get("ScheduleExpression"),
+                        state=properties.get("State", "ENABLED"),
+                        event=json.loads(context.resolve(target["Input"])),
+                        depends_on=tuple(resource.get("DependsOn", ())),
+                        invoke_permitted=_invoke_permitted(resources, self.function_id, logical_id),
+                    )
+                )
+        return found
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A rule that sends the function an event on a schedule."""
+
+    rule_id: str
+    expression: str | None
+    state: str
+    event: dict[str, Any]  # what the function receives
+    depends_on: tuple[str, ...]
+    invoke_permitted: bool  # a Lambda permission lets events.amazonaws.com, for this rule
+
+
+def _invoke_permitted(resources: Mapping[str, Any], function_id: str, rule_id: str) -> bool:
+    return any(
+        r["Type"] == "AWS::Lambda::Permission"
+        and r["Properties"].get("Action") == "lambda:InvokeFunction"
+        and r["Properties"].get("Principal") == "events.amazonaws.com"
+        and r["Properties"].get("FunctionName") == {"Fn::GetAtt": [function_id, "Arn"]}
+        and r["Properties"].get("SourceArn") == {"Fn::GetAtt": [rule_id, "Arn"]}
+        for r in resources.values()
+    )
 
 
 @dataclass(frozen=True)
@@ -417,6 +468,11 @@ def wait_for(process: subprocess.Popen[bytes], what: str) -> None:
 def example_app_command() -> list[str]:
     """app.py as cdk.json's "app" runs it, with this interpreter."""
     return [sys.executable, str(ROOT / "app.py")]
+
+
+def watching_app_command() -> list[str]:
+    """watching_app.py (the watcher on), with this interpreter."""
+    return [sys.executable, str(WATCHING_APP)]
 
 
 # Runs installed_app.py in the interpreter of the venv the wheel is installed in, then

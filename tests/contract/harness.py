@@ -172,6 +172,12 @@ class Deployment:
         assert physical_id, "delete before any answer"
         return self.send(self.event("Delete", PhysicalResourceId=physical_id))
 
+    def scheduled(self) -> Invocation:
+        """What the template's one schedule sends the function (no custom resource event:
+        nothing is answered)."""
+        (schedule,) = self.artefact.schedules(STACK_REGION, ACCOUNT)
+        return self.send(copy.deepcopy(schedule.event))
+
     def send(self, event: dict[str, Any]) -> Invocation:
         attempts_before = len(self.receiver.attempts)
         accepted_before = len(self.receiver.accepted)

@@ -1,0 +1,451 @@
+"""The watcher (``watch=True``): the stack's one function also runs on a schedule.
+
+No AWS event reports the review's decision, so the function looks for itself: one
+``events.Rule`` per stack (construct ``SesProductionAccessHandler/Watch``) sends it, at
+a rate, the Regions the stack's instances manage and where to keep and tell their state.
+Each run reads ``GetAccount`` in those Regions (none once a Region is final), keeps each
+Region's state as JSON in the SSM parameter ``<prefix><Region>``, and tells a change to
+the topic and to the account's default event bus. The role may touch only those
+parameters, that topic and that bus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from aws_cdk import (
+    ArnFormat,
+    CfnResource,
+    Duration,
+    IStableAnyProducer,
+    IStableListProducer,
+    Lazy,
+    Stack,
+    Token,
+)
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
+from constructs import Construct, IValidation
+
+from . import _acknowledgements, _inline, _limits
+from ._handler import HANDLER_ID, SesProductionAccessHandler
+from ._template_size import TemplateSizeCheck
+from ._validation import _shown, _typed, check_flag
+
+# Construct id of the watcher under the shared handler. Public API: renaming it would
+# replace the rule.
+WATCH_ID = "Watch"
+# What the handler reads (lambda/index.py: WATCH_KEY, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN).
+WATCH_KEY = "SesProductionAccessWatch"
+PROP_PARAMETER_PREFIX = "ParameterPrefix"
+PROP_TOPIC_ARN = "TopicArn"
+PROP_STATUS_BUS_ARN = "StatusBusArn"
+_PREFIX_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-/]*")
+
+# cdk-nag findings the watcher brings, acknowledged with their reason (see
+# _acknowledgements): the parameters' wildcard, and the schedule's target without a DLQ.
+PARAMETERS_WILDCARD = (
+    "The watcher keeps one SSM parameter per watched Region, named <prefix><Region>: the "
+    "wildcard stands for the Region's name under the stack's own prefix, in its Region."
+)
+NO_TARGET_DLQ = (
+    "A scheduled run that is not delivered loses nothing: the next run reads SES and the "
+    "last recorded state again, and the function never raises, so nothing is retried."
+)
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """The watcher's props; every instance of a stack shares them (one rule)."""
+
+    interval: Duration
+    parameter_prefix: str
+    topic: sns.ITopic | None
+
+    def check_agrees(self, wanted: WatchSettings | None, stack: Stack) -> None:
+        """Raise ValueError naming the first prop where ``wanted`` differs from these."""
+        if wanted is None:
+            _differs(stack, "watch", "False", "True")
+            return
+        if wanted.interval.to_minutes() != self.interval.to_minutes():
+            _differs(
+                stack, "watch_interval", wanted.interval.to_human_string(),
+                self.interval.to_human_string(),
+            )
+        if stack.resolve(wanted.parameter_prefix) != stack.resolve(self.parameter_prefix):
+            _differs(
+                stack, "watch_parameter_prefix", repr(wanted.parameter_prefix),
+                repr(self.parameter_prefix),
+            )
+        if not _same_topic(wanted.topic, self.topic, stack):
+            _differs(stack, "watch_topic", _topic_shown(wanted.topic), _topic_shown(self.topic))
+
+
+def _differs(stack: Stack, prop: str, mine: str, theirs: str) -> None:
+    raise ValueError(
+        f"{prop} {mine} differs from the {theirs} of another SesProductionAccess in stack "
+        f"{stack.node.path}: they share one function and one schedule, so give them the "
+        f"same {prop}."
+    )
+
+
+def _same_topic(a: sns.ITopic | None, b: sns.ITopic | None, stack: Stack) -> bool:
+    """One topic object, or two imports of one topic ARN."""
+    if a is None or b is None:
+        return a is b
+    return a is b or stack.resolve(a.topic_arn) == stack.resolve(b.topic_arn)
+
+
+def _topic_shown(topic: sns.ITopic | None) -> str:
+    return "(no topic)" if topic is None else topic.node.path
+
+
+# --------------------------------------------------------------------------------------
+# Synth-time checks
+# --------------------------------------------------------------------------------------
+
+
+def check_props(
+    stack: Stack,
+    *,
+    watch: object,
+    watch_interval: object,
+    watch_topic: object,
+    watch_parameter_prefix: object,
+) -> WatchSettings | None:
+    """The watcher's settings, or None when watch is off; ValueError naming the prop."""
+    on = check_flag("watch", watch)
+    if not on:
+        given = [
+            name
+            for name, value in (
+                ("watch_interval", watch_interval),
+                ("watch_topic", watch_topic),
+                ("watch_parameter_prefix", watch_parameter_prefix),
+            )
+            if value is not None
+        ]
+        if given:
+            raise ValueError(
+                f"{given[0]} is set but watch is False: the watcher's props take effect "
+                f"only with it, so set watch=True or leave {given[0]} unset."
+            )
+        return None
+    return WatchSettings(
+        interval=check_interval(watch_interval),
+        parameter_prefix=check_parameter_prefix(
+            watch_parameter_prefix, default=default_parameter_prefix(stack)
+        ),
+        topic=check_topic(watch_topic),
+    )
+
+
+def default_parameter_prefix(stack: Stack) -> str:
+    """``/ses-production-access/<stack name>/``: one prefix per stack, no fixed name."""
+    return f"{_limits.WATCH_PARAMETER_PREFIX_ROOT}{stack.stack_name}/"
+
+
+def check_interval(value: object) -> Duration:
+    if value is None:
+        return _limits.DEFAULT_WATCH_INTERVAL
+    if not isinstance(value, Duration):
+        raise ValueError(
+            f"watch_interval must be a Duration such as Duration.hours(1), got {_typed(value)}."
+        )
+    if value.is_unresolved():
+        raise ValueError(
+            "watch_interval must be a concrete Duration, not a token: give one such as "
+            "Duration.hours(1)."
+        )
+    milliseconds = value.to_milliseconds()
+    minute = 60_000
+    if milliseconds % minute:
+        whole = milliseconds // minute
+        raise ValueError(
+            f"watch_interval {value.to_human_string()} is not a whole number of minutes: "
+            "an EventBridge rate counts in minutes, so give "
+            f"Duration.minutes({max(whole, 1)}) or Duration.minutes({whole + 1})."
+        )
+    low, high = _limits.MIN_WATCH_INTERVAL, _limits.MAX_WATCH_INTERVAL
+    if not low.to_minutes() <= value.to_minutes() <= high.to_minutes():
+        raise ValueError(
+            f"watch_interval {value.to_human_string()} is outside what the watcher allows: "
+            f"give a Duration from {low.to_human_string()} to {high.to_human_string()} "
+            "(AWS answers a review within about a day; hourly is the default)."
+        )
+    return value
+
+
+def check_parameter_prefix(value: object, *, default: str) -> str:
+    """The prefix, ending with "/"; a token is left to the handler at deploy time."""
+    prop = "watch_parameter_prefix"
+    if value is None:
+        value = default
+    if not isinstance(value, str):
+        raise ValueError(
+            f"{prop} must be a string such as '/ses-production-access/', got {_typed(value)}."
+        )
+    if Token.is_unresolved(value):
+        return value
+    problem = parameter_prefix_problem(value)
+    if problem:
+        raise ValueError(f"{prop} {_shown(value)} {problem}.")
+    return value if value.endswith("/") else f"{value}/"
+
+
+def parameter_prefix_problem(prefix: str) -> str | None:
+    """Why SSM would refuse parameter names under ``prefix``, with the fix; None if fine."""
+    example = "such as '/ses-production-access/mail/'"
+    if not prefix.startswith("/"):
+        return f"does not start with '/': give an SSM parameter path {example}"
+    if not _PREFIX_CHARACTERS.fullmatch(prefix):
+        return (
+            "holds a character SSM refuses in a parameter name: use only letters, digits "
+            "and _ . - /"
+        )
+    if "//" in prefix:
+        return "holds an empty level ('//'): remove the doubled '/'"
+    levels = [level for level in prefix.split("/") if level]
+    if not levels:
+        return f"has no level: give a path {example}"
+    if levels[0].lower().startswith(("aws", "ssm")):
+        return (
+            "starts with 'aws' or 'ssm', which SSM reserves for its own parameters: choose "
+            "another first level"
+        )
+    if len(levels) + 1 > _limits.WATCH_PARAMETER_MAX_LEVELS:
+        return (
+            f"has {len(levels)} levels; with the Region's name SSM allows at most "
+            f"{_limits.WATCH_PARAMETER_MAX_LEVELS}: shorten the path"
+        )
+    if len(prefix) > _limits.WATCH_PARAMETER_PREFIX_MAX_LENGTH:
+        return (
+            f"is {len(prefix)} characters long; at most "
+            f"{_limits.WATCH_PARAMETER_PREFIX_MAX_LENGTH} leave room for the Region's name: "
+            "shorten it"
+        )
+    return None
+
+
+def check_topic(value: object) -> sns.ITopic | None:
+    if value is None:
+        return None
+    # sns.ITopic is a jsii interface (an imported topic is a proxy): look for what is used.
+    if not all(hasattr(value, name) for name in ("topic_arn", "node", "fifo", "master_key")):
+        raise ValueError(
+            "watch_topic must be an sns.ITopic such as sns.Topic(...) or "
+            f"sns.Topic.from_topic_arn(...), got {_typed(value)}: wrap a topic ARN with "
+            "sns.Topic.from_topic_arn(scope, 'Topic', arn)."
+        )
+    topic: sns.ITopic = value  # type: ignore[assignment]
+    if topic.fifo is True:
+        raise ValueError(
+            f"watch_topic {topic.node.path} is a FIFO topic: a message to it needs a "
+            "message group id, which the watcher does not send (and email cannot "
+            "subscribe to it); give a standard topic."
+        )
+    return topic
+
+
+def check_can_share(stack: Stack, wanted: WatchSettings | None) -> None:
+    """Raise ValueError if a new instance with ``wanted`` cannot join the stack's other
+    instances: the handler exists once an instance does, the watcher once one watches."""
+    handler = stack.node.try_find_child(HANDLER_ID)
+    if not isinstance(handler, SesProductionAccessHandler):
+        return  # the first instance (or a foreign construct, refused by the handler)
+    watcher = handler.node.try_find_child(WATCH_ID)
+    if isinstance(watcher, SesProductionAccessWatch):
+        watcher.settings.check_agrees(wanted, stack)
+    elif wanted is not None:
+        _differs(stack, "watch", "True", "False")
+
+
+# --------------------------------------------------------------------------------------
+# The schedule
+# --------------------------------------------------------------------------------------
+
+
+@jsii.implements(IStableListProducer)
+class _Regions:
+    """The Regions of the instances added so far, produced at synth."""
+
+    def __init__(self, regions: list[str]) -> None:
+        self._regions = regions
+
+    def produce(self) -> list[str]:
+        return list(dict.fromkeys(self._regions))
+
+
+@jsii.implements(IStableAnyProducer)
+class _StatusBus:
+    """The status bus the instances name (one at most), produced at synth; None leaves
+    ``StatusBusArn`` out of the input."""
+
+    def __init__(self, buses: list[str]) -> None:
+        self._buses = buses
+
+    def produce(self) -> str | None:
+        return self._buses[0] if self._buses else None
+
+
+@jsii.implements(IValidation)
+class _OneStatusBus:
+    """A scheduled run tells one status bus: the instances that name one name the same."""
+
+    def __init__(self, stack: Stack, buses: list[str]) -> None:
+        self._stack = stack
+        self._buses = buses
+
+    def validate(self) -> list[str]:
+        distinct = {repr(self._stack.resolve(bus)): bus for bus in self._buses}
+        if len(distinct) <= 1:
+            return []
+        return [
+            f"status_bus: the instances of stack {self._stack.node.path} that watch "
+            f"(watch=True) name {len(distinct)} different buses ({', '.join(distinct)}); a "
+            "scheduled run tells one bus of a change, so give them the same status_bus."
+        ]
+
+
+class SesProductionAccessWatch(Construct):
+    """The schedule that runs the shared function, and what the function may touch."""
+
+    def __init__(
+        self, handler: SesProductionAccessHandler, id: str, *, settings: WatchSettings
+    ) -> None:
+        super().__init__(handler, id)
+        self.settings = settings
+        self._regions: list[str] = []
+        self._status_buses: list[str] = []
+        stack = Stack.of(self)
+        handler.require(_inline.NOTIFY)
+        handler.require(_inline.WATCH)
+
+        watch: dict[str, Any] = {
+            "Regions": Lazy.list(_Regions(self._regions)),
+            PROP_PARAMETER_PREFIX: settings.parameter_prefix,
+        }
+        if settings.topic is not None:
+            watch[PROP_TOPIC_ARN] = settings.topic.topic_arn
+        watch[PROP_STATUS_BUS_ARN] = Lazy.any(_StatusBus(self._status_buses))
+        self.node.add_validation(_OneStatusBus(stack, self._status_buses))
+        self.rule = events.Rule(
+            self,
+            "Schedule",
+            description="SesProductionAccess: reads the SES account until AWS decides",
+            schedule=events.Schedule.rate(settings.interval),
+        )
+        self.rule.add_target(
+            targets.LambdaFunction(
+                handler.function,
+                event=events.RuleTargetInput.from_object({WATCH_KEY: watch}),
+            )
+        )
+
+        parameters = parameters_arn(stack, settings.parameter_prefix)
+        handler.allow(
+            iam.PolicyStatement(
+                sid="WatchParameters",
+                actions=["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+                resources=[parameters],
+            )
+        )
+        name = _nag_name(stack, parameters)
+        if name is not None:
+            _acknowledgements.acknowledge(
+                handler.role, {f"AwsSolutions-IAM5[Resource::{name}]": PARAMETERS_WILDCARD}
+            )
+        _acknowledgements.acknowledge(self.rule, {"Serverless-EventBusDLQ": NO_TARGET_DLQ})
+        handler.allow(
+            iam.PolicyStatement(
+                sid="WatchDefaultBus",
+                actions=["events:PutEvents"],
+                resources=[
+                    stack.format_arn(
+                        service="events",
+                        resource="event-bus",
+                        resource_name="default",
+                        arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+                    )
+                ],
+            )
+        )
+        if settings.topic is not None:
+            handler.allow(
+                iam.PolicyStatement(
+                    sid="WatchTopic", actions=["sns:Publish"], resources=[settings.topic.topic_arn]
+                )
+            )
+            key = settings.topic.master_key
+            if key is not None:
+                # An encrypted topic: SNS uses the key on the publisher's behalf.
+                handler.allow(
+                    iam.PolicyStatement(
+                        sid="WatchTopicKey",
+                        actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                        resources=[key.key_arn],
+                    )
+                )
+        self.node.add_validation(TemplateSizeCheck(stack, self, handler.features))
+
+    def resource_properties(self) -> dict[str, str]:
+        """What each custom resource passes on, so that deployments keep the record too."""
+        properties = {PROP_PARAMETER_PREFIX: self.settings.parameter_prefix}
+        if self.settings.topic is not None:
+            properties[PROP_TOPIC_ARN] = self.settings.topic.topic_arn
+        return properties
+
+    def watch(self, region: str, resource: Construct, status_bus_arn: str | None = None) -> None:
+        """Watch ``region`` too, and tell ``status_bus_arn`` (the instance's status bus; the
+        role may put events there already) of a change. The rule comes after the resource:
+        on stack deletion it goes first, so no scheduled run writes a parameter the
+        resource's Delete removed."""
+        self._regions.append(region)
+        if status_bus_arn is not None:
+            self._status_buses.append(status_bus_arn)
+        rule, target = self.rule.node.default_child, resource.node.default_child
+        if isinstance(rule, CfnResource) and isinstance(target, CfnResource):
+            rule.add_resource_dependency(target)
+
+    @property
+    def regions(self) -> Sequence[str]:
+        """The Regions watched so far (tokens for an environment-agnostic stack)."""
+        return tuple(self._regions)
+
+    @classmethod
+    def of(
+        cls, handler: SesProductionAccessHandler, settings: WatchSettings
+    ) -> SesProductionAccessWatch:
+        """The stack's watcher, created on first use (``check_can_share`` first)."""
+        existing = handler.node.try_find_child(WATCH_ID)
+        if isinstance(existing, cls):
+            return existing
+        return cls(handler, WATCH_ID, settings=settings)
+
+
+def _nag_name(stack: Stack, arn: str) -> str | None:
+    """``arn`` as a cdk-nag finding names it (pseudo parameters as ``<AWS::Name>``), or
+    None for a form this does not name."""
+    resolved = stack.resolve(arn)
+    if isinstance(resolved, str):
+        return resolved
+    parts = resolved.get("Fn::Join", ["", [None]])[1]
+    named = [p if isinstance(p, str) else f"<{p.get('Ref')}>" for p in parts]
+    return None if "<None>" in named else "".join(named)
+
+
+def parameters_arn(stack: Stack, prefix: str) -> str:
+    """The ARN of every parameter under ``prefix`` in the stack's (the function's) Region:
+    ``arn:PARTITION:ssm:REGION:ACCOUNT:parameter/prefix/*``. The prefix's own leading
+    slash is the ARN's separator."""
+    return stack.format_arn(
+        service="ssm",
+        resource=f"parameter{prefix}*",
+        arn_format=ArnFormat.NO_RESOURCE_NAME,
+    )
