@@ -495,3 +495,24 @@ def _http_response_url(lab: Lab) -> Deployment:
         plain = deployment.receiver.url.replace("https://", "http://", 1)
         deployment.send(deployment.event("Create", ResponseURL=plain))
     return deployment
+
+
+# --------------------------------------------------------------------------------------
+# Readiness: what reviewers look at, before the request
+# --------------------------------------------------------------------------------------
+
+
+@scenario("not_ready_is_held")
+def _not_ready_is_held(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:  # when_not_ready defaults to HOLD
+        deployment.ses.account(deployment.ses_region).not_ready()
+        deployment.create()
+    return deployment
+
+
+@scenario("report_only_on_a_ready_account")
+def _report_only_on_a_ready_account(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        deployment.properties["ReportOnly"] = "true"
+        deployment.create()
+    return deployment
