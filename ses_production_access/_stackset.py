@@ -19,8 +19,9 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from . import _member, _organization, _validation
+from . import _member, _organization, _readiness, _validation
 from ._organization import AccountFilterType, CallAs, ConcurrencyMode, RegionConcurrency
+from ._readiness import UseCase, WhenNotReady
 from ._rollup import StatusRollup
 from ._template import TEMPLATE_BODY_MAX_BYTES
 from ._types import ContactLanguage, MailType
@@ -82,6 +83,9 @@ class SesProductionAccessStackSet(Construct):
         stack_set_name: str | None = None,
         status_log_retention: logs.RetentionDays | None = None,
         status_log_group_removal_policy: RemovalPolicy | None = None,
+        use_case: UseCase | None = None,
+        when_not_ready: WhenNotReady | str = WhenNotReady.HOLD,
+        report_only: bool = False,
     ) -> None:
         """
         :param organizational_unit_ids: The organisational units whose accounts get a stack
@@ -143,15 +147,25 @@ class SesProductionAccessStackSet(Construct):
             events; the dashboard looks back as far. Default: ten years.
         :param status_log_group_removal_policy: What happens to the roll-up's log group when
             it leaves the stack. Default: RemovalPolicy.RETAIN - the events are kept.
+        :param use_case: As SesProductionAccess: the AWS page's four questions, instead of
+            use_case_description. Default: - no description is sent; synthesis warns.
+        :param when_not_ready: As SesProductionAccess: what a member account that is not
+            ready for review gets. Default: WhenNotReady.HOLD - no request until the account
+            has a verified identity and bounce and complaint handling.
+        :param report_only: As SesProductionAccess: never request, report only.
+            Default: False.
         """
         # Everything is checked before this construct joins the tree.
         stack = _validation.stack_of(scope)
         fail_on_denied_flag = _organization.check_flag("fail_on_denied", fail_on_denied)
+        rendered_use_case = _readiness.check_use_case(use_case, use_case_description)
+        when_not_ready_value = _readiness.check_when_not_ready(when_not_ready)
+        report_only_value = _organization.check_flag("report_only", report_only)
         props = _validation.check_props(
             mail_type=mail_type,
             website_url=website_url,
             acknowledge_sending_policy=acknowledge_sending_policy,
-            use_case_description=use_case_description,
+            use_case_description=rendered_use_case or use_case_description,
             additional_contact_email_addresses=additional_contact_email_addresses,
             contact_language=contact_language,
             region=None,
@@ -166,9 +180,10 @@ class SesProductionAccessStackSet(Construct):
         given = {
             "mail_type": mail_type,
             "website_url": website_url,
-            "use_case_description": use_case_description,
+            "use_case_description": rendered_use_case or use_case_description,
             "additional_contact_email_addresses": additional_contact_email_addresses,
             "contact_language": contact_language,
+            "when_not_ready": when_not_ready_value,
         }
         for prop, value in given.items():
             if _unresolved(value):
@@ -236,6 +251,8 @@ class SesProductionAccessStackSet(Construct):
             "timeout": props.timeout,
             "log_retention": props.log_retention,
             "log_group_removal_policy": props.log_group_removal_policy,
+            "when_not_ready": when_not_ready_value,
+            "report_only": report_only_value,
         }
         member = _member.member_template(organization, details)
         body = _member.template_text(member)

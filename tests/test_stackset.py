@@ -609,3 +609,47 @@ def test_fails_on_a_token_region() -> None:
 def test_a_root_id_targets_the_whole_organisation() -> None:
     targets = rollout(organizational_unit_ids=["r-ab12"]).properties()["StackInstancesGroup"]
     assert targets[0]["DeploymentTargets"] == {"OrganizationalUnitIds": ["r-ab12"]}
+
+
+# --- readiness, passed to every member ---------------------------------------------------
+
+
+def _member_resource(made: Rollout) -> dict[str, Any]:
+    (resource,) = [
+        r for r in made.construct.member_template["Resources"].values()
+        if r["Type"] == "Custom::SesProductionAccess"
+    ]
+    result: dict[str, Any] = resource["Properties"]
+    return result
+
+
+def test_members_hold_their_request_until_ready_by_default() -> None:
+    from ses_production_access import WhenNotReady
+
+    default = _member_resource(rollout())
+    assert default["WhenNotReady"] == WhenNotReady.HOLD.value
+    made = rollout(when_not_ready=WhenNotReady.SUBMIT, report_only=True)
+    submitting = _member_resource(made)
+    assert (submitting["WhenNotReady"], submitting["ReportOnly"]) == ("SUBMIT", "true")
+
+
+def test_members_get_the_four_questions_as_their_description() -> None:
+    from ses_production_access import UseCase
+
+    use_case = UseCase(
+        mailing_list="Customers of each account.", bounces_and_complaints="Suppression list.",
+        opt_out="A link in every message.", sending_rate="Under 1,000 a day.",
+    )
+    made = rollout(use_case=use_case, use_case_description=None)
+    rendered = _member_resource(made)["UseCaseDescription"]
+    assert rendered == use_case.render()
+
+
+def test_fails_on_a_stackset_with_both_use_case_and_use_case_description() -> None:
+    from ses_production_access import UseCase
+
+    use_case = UseCase(
+        mailing_list="a", bounces_and_complaints="b", opt_out="c", sending_rate="d"
+    )
+    with pytest.raises(ValueError, match=r"^use_case and use_case_description are both set"):
+        attempt(use_case=use_case, use_case_description="text")
