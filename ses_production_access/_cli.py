@@ -71,9 +71,9 @@ def parser() -> argparse.ArgumentParser:
     )
     template.set_defaults(run=_template)
     # Imported here: they import this module's names.
-    from . import _request, _status
+    from . import _readiness_cli, _request, _status
 
-    for command in (_status, _request):
+    for command in (_status, _request, _readiness_cli):
         command.register(commands)
     return top
 

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._cli import EXIT_FAILED, PROG
+from ._readiness import WhenNotReady
 from ._shipped_handler import handler_module
 from ._status import (
     EXIT_DENIED,
     EXIT_ERROR,
+    EXIT_SANDBOX,
     EXIT_USAGE,
     GRACE_SECONDS,
     NotingClient,
@@ -57,8 +59,8 @@ NEXT_STEP = {
 EXIT_EPILOG = (
     "exit codes: 0 the request was submitted (or, with --dry-run, could be), or none is "
     "needed (PRODUCTION, or a review PENDING); 2 bad input; 3 SES could not be read or the "
-    "request not made; 4 the review was DENIED (appeal in the support case); 1 the command "
-    "could not run."
+    "request not made; 4 the review was DENIED (appeal in the support case); 5 not ready: "
+    "the request was held back (--when-not-ready HOLD or FAIL); 1 the command could not run."
 )
 
 # Flag -> (construct prop, check): the construct's own checks, in this order.
@@ -121,6 +123,7 @@ def desired_from(args: argparse.Namespace) -> Any:
         (index.PROP_CONTACT_LANGUAGE, values["contact_language"]),
     )
     props.update({name: value for name, value in optional if value is not None})
+    props[index.PROP_WHEN_NOT_READY] = args.when_not_ready
     try:
         return index.parse_properties(props, None)
     except index.PropertyError as error:
@@ -170,6 +173,8 @@ class Result:
     error_code: str | None = None
     reason: str | None = None
     refused: bool = False  # SES answered the failing call with an error
+    readiness: Any = None  # the handler's Readiness, when a request was due
+    held: Any = None  # the handler's answer when the readiness held the request back
 
 
 def _work(desired: Any, dry_run: bool, deadline: float, progress: Any, result: Result) -> None:
@@ -178,7 +183,13 @@ def _work(desired: Any, dry_run: bool, deadline: float, progress: Any, result: R
         client = NotingClient(index.make_ses_client(desired.region))
         ses = index.SesAccount(client, desired.region, deadline, progress)
         result.before = result.after = ses.get_account()
-        if index.decide(result.before) is index.Action.SUBMIT and not dry_run:
+        if index.decide(result.before) is index.Action.SUBMIT:
+            # The construct's readiness checks and policy, before anything is sent.
+            result.readiness, result.held = index.READINESS[0](
+                ses, desired, result.before, desired.region
+            )
+        due = index.decide(result.before) is index.Action.SUBMIT
+        if due and not dry_run and result.held is None:
             # The handler's own submission: a 409 (someone opened a review meanwhile) is
             # read, not retried; an accepted request is re-read until the review shows.
             result.after = index._submit(ses, desired, result.before, progress)
@@ -224,6 +235,14 @@ def run(args: argparse.Namespace) -> int:
         return _failed(region, result, snapshot, args.timeout, worker.is_alive())
     before, after = result.before, result.after
     status = index.sandbox_status(before)
+    for code in result.readiness.findings if result.readiness else ():
+        print(f"Finding {code}: {index.FINDINGS[code][1]}")
+    if result.held is not None:
+        print(
+            f"{region} was {status}: nothing sent: not ready "
+            f"(--when-not-ready {args.when_not_ready}); fix the findings, then run it again."
+        )
+        return EXIT_SANDBOX
     if result.submitted:
         said = "requested production access: SES accepted the request."
     elif index.decide(before) is index.Action.SUBMIT and args.dry_run:
@@ -293,6 +312,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="1 to 4 addresses AWS writes to, space- or comma-separated (never printed)",
     )
     parser.add_argument("--contact-language", metavar="LANGUAGE", help="EN or JA")
+    parser.add_argument(
+        "--when-not-ready",
+        choices=[m.value for m in WhenNotReady],
+        default=WhenNotReady.HOLD.value,
+        help="what an account that is not ready for review gets, as the construct's "
+        "when_not_ready (default: HOLD, no request: a DENIED review cannot be resubmitted)",
+    )
     parser.add_argument(
         "--dry-run",
         action="store_true",

@@ -169,6 +169,11 @@ class NotingClient:
     def put_account_details(self, **params: Any) -> Any:
         return self._call(lambda: self._client.put_account_details(**params))
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other operation (the readiness reads), noted the same way."""
+        method = getattr(self._client, name)
+        return lambda **params: self._call(lambda: method(**params))
+
     def _call(self, call: Callable[[], Any]) -> Any:
         try:
             return call()

@@ -12,7 +12,7 @@ from cli_support import HOME_REGION, Cli, command_line, put_bodies
 from contract.ses_endpoint import access_denied, conflict, hung
 
 from ses_production_access import _validation
-from ses_production_access._status import EXIT_DENIED, EXIT_ERROR, EXIT_USAGE
+from ses_production_access._status import EXIT_DENIED, EXIT_ERROR, EXIT_SANDBOX, EXIT_USAGE
 
 WEBSITE = "https://www.shop-example.com/about"
 DESCRIPTION = "Receipts and password resets for customers who signed up at our shop."
@@ -260,3 +260,23 @@ def test_console_script_requests_once_and_then_sends_nothing(cli: Cli) -> None:
     assert second.code == 0, second.err
     assert cli.ses.count("PutAccountDetails") == 1
     assert second.lines()[0].startswith(f"{HOME_REGION} was PENDING_REVIEW: nothing sent.")
+
+
+# --- readiness: the construct's policy before anything is sent ----------------------------
+
+
+def test_request_holds_back_an_account_that_is_not_ready(cli: Cli) -> None:
+    cli.ses.account(HOME_REGION).not_ready()
+    ran = cli.run(*REQUEST)
+    assert ran.code == EXIT_SANDBOX
+    assert put_bodies(cli.ses, HOME_REGION) == []
+    assert "Finding NO_VERIFIED_IDENTITY" in ran.out
+    assert "nothing sent: not ready (--when-not-ready HOLD)" in ran.out
+
+
+def test_request_submits_anyway_when_asked_to(cli: Cli) -> None:
+    cli.ses.account(HOME_REGION).not_ready()
+    ran = cli.run(*REQUEST, "--when-not-ready", "SUBMIT")
+    assert ran.code == 0, ran.err
+    assert len(put_bodies(cli.ses, HOME_REGION)) == 1
+    assert "Finding NO_BOUNCE_COMPLAINT_HANDLING" in ran.out
