@@ -466,6 +466,25 @@ def _string(props: Mapping[str, Any], name: str, prop: str) -> str | None:
     raise PropertyError(f"{name} must be a string, got {type(value).__name__}: fix {prop}.")
 
 
+def _choice(
+    props: Mapping[str, Any],
+    name: str,
+    allowed: Sequence[str],
+    prop: str,
+    enum: str,
+    required: bool = False,
+) -> Any:
+    """One of `allowed` (None when unset and not required), else a PropertyError."""
+    value = _string(props, name, prop)
+    if value in allowed or (value is None and not required):
+        return value
+    shown = "missing" if value is None else _shown(value)
+    members = " or ".join(f"{enum}.{member}" for member in allowed)
+    raise PropertyError(
+        f"{name} {shown} is not one of {', '.join(allowed)}: set {prop} to {members}."
+    )
+
+
 def parse_properties(props: object, default_region: str | None) -> Desired:
     """Check at deploy time what could not be checked at synth time (resolved tokens).
 
@@ -483,13 +502,7 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "'eu-west-1', or leave it unset to use the stack's Region."
         )
 
-    mail_type = _string(props, PROP_MAIL_TYPE, "mail_type")
-    if mail_type not in MAIL_TYPES:
-        shown = _shown(mail_type) if mail_type is not None else "missing"
-        raise PropertyError(
-            f"MailType {shown} is not one of {', '.join(MAIL_TYPES)}: set mail_type "
-            "to MailType.MARKETING or MailType.TRANSACTIONAL."
-        )
+    mail_type = _choice(props, PROP_MAIL_TYPE, MAIL_TYPES, "mail_type", "MailType", True)
 
     website_url = _string(props, PROP_WEBSITE_URL, "website_url") or ""
     problem = website_url_problem(website_url)
@@ -499,13 +512,9 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "website, such as 'https://example.com'."
         )
 
-    language = _string(props, PROP_CONTACT_LANGUAGE, "contact_language")
-    if language is not None and language not in CONTACT_LANGUAGES:
-        raise PropertyError(
-            f"ContactLanguage {_shown(language)} is not one of "
-            f"{', '.join(CONTACT_LANGUAGES)}: set contact_language to ContactLanguage.EN "
-            "or ContactLanguage.JA."
-        )
+    language = _choice(
+        props, PROP_CONTACT_LANGUAGE, CONTACT_LANGUAGES, "contact_language", "ContactLanguage"
+    )
 
     description = _string(props, PROP_USE_CASE_DESCRIPTION, "use_case_description")
     if description is not None and not description.strip():
@@ -531,12 +540,9 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             "additional_contact_email_addresses."
         )
 
-    when_not_ready = _string(props, PROP_WHEN_NOT_READY, "when_not_ready")
-    if when_not_ready is not None and when_not_ready not in WHEN_NOT_READY:
-        raise PropertyError(
-            f"WhenNotReady {_shown(when_not_ready)} is not one of {', '.join(WHEN_NOT_READY)}: "
-            "set when_not_ready to a WhenNotReady member."
-        )
+    when_not_ready = _choice(
+        props, PROP_WHEN_NOT_READY, WHEN_NOT_READY, "when_not_ready", "WhenNotReady"
+    )
     if SETTINGS:
         bus, prefix, topic = SETTINGS[0](props)
     elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):

@@ -161,9 +161,11 @@ class SesProductionAccess(Construct):
         """
         # Everything is checked before this construct joins the tree, so that a caught
         # ValueError leaves nothing behind for the next instance to trip over.
-        rendered_use_case = _readiness.check_use_case(use_case, use_case_description)
-        when_not_ready_value = _readiness.check_when_not_ready(when_not_ready)
-        report_only_value = _validation.check_flag("report_only", report_only)
+        readiness = _readiness.check_readiness_props(
+            use_case, use_case_description, when_not_ready, report_only
+        )
+        rendered_use_case = readiness.use_case_description
+        when_not_ready_value, report_only_value = readiness.when_not_ready, readiness.report_only
         status_bus_arn = check_status_bus(status_bus)
         props = _validation.check_props(
             mail_type=mail_type,

@@ -14,7 +14,7 @@ from typing import TypeVar
 from aws_cdk import RemovalPolicy, Token
 from aws_cdk import aws_logs as logs
 
-from . import _input_rules
+from . import _input_rules, _validation
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -210,10 +210,8 @@ def check_enum(prop: str, value: object, enum: type[E]) -> str:
     raise ValueError(f"{prop} must be one of {names}, got {_typed(value)}.")
 
 
-def check_flag(prop: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"{prop} must be True or False, got {_typed(value)}: write {prop}=False.")
+# The same check as SesProductionAccess's boolean props.
+check_flag = _validation.check_flag
 
 
 def check_stack_set_name(value: object) -> str | None:

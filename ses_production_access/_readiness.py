@@ -15,7 +15,7 @@ import jsii
 from aws_cdk import Aspects, CfnResource, IAspect, Stack, Token
 from constructs import IConstruct
 
-from . import _limits
+from . import _limits, _validation
 
 
 class WhenNotReady(str, Enum):
@@ -140,3 +140,24 @@ class _AfterSesResources:
 
 def order_after_ses_resources(resource: CfnResource) -> None:
     Aspects.of(Stack.of(resource)).add(_AfterSesResources(resource))
+
+
+@dataclass(frozen=True)
+class ReadinessProps:
+    """The readiness props, checked: what the custom resource receives."""
+
+    use_case_description: str | None  # rendered from use_case, or None
+    when_not_ready: str
+    report_only: bool
+
+
+def check_readiness_props(
+    use_case: object, use_case_description: object, when_not_ready: object, report_only: object
+) -> ReadinessProps:
+    """use_case, when_not_ready and report_only checked, as SesProductionAccess and
+    SesProductionAccessStackSet take them."""
+    return ReadinessProps(
+        check_use_case(use_case, use_case_description),
+        check_when_not_ready(when_not_ready),
+        _validation.check_flag("report_only", report_only),
+    )

@@ -158,9 +158,11 @@ class SesProductionAccessStackSet(Construct):
         # Everything is checked before this construct joins the tree.
         stack = _validation.stack_of(scope)
         fail_on_denied_flag = _organization.check_flag("fail_on_denied", fail_on_denied)
-        rendered_use_case = _readiness.check_use_case(use_case, use_case_description)
-        when_not_ready_value = _readiness.check_when_not_ready(when_not_ready)
-        report_only_value = _organization.check_flag("report_only", report_only)
+        readiness = _readiness.check_readiness_props(
+            use_case, use_case_description, when_not_ready, report_only
+        )
+        rendered_use_case = readiness.use_case_description
+        when_not_ready_value, report_only_value = readiness.when_not_ready, readiness.report_only
         props = _validation.check_props(
             mail_type=mail_type,
             website_url=website_url,
