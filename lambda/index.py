@@ -707,6 +707,8 @@ class Progress:
     accepted_from: AccountState | None = None
     doing: str = "SES had not been called"
     problem: str = ""  # the last fault that was retried
+    # A PutAccountDetails started and not yet answered: its outcome is not known.
+    put_in_flight: bool = False
 
     def enter(self, operation: str, doing: str) -> None:
         with self.lock:
@@ -714,6 +716,15 @@ class Progress:
                 raise Cancelled(operation)
             self.started.append(operation)
             self.doing = doing
+            self.put_in_flight = operation == "PutAccountDetails"
+
+    def put_done(self, accepted_from: AccountState | None) -> None:
+        """The Put's answer, recorded even after the gate closed (the watchdog waits a
+        little for it: an accepted request must not be answered FAILED)."""
+        with self.lock:
+            self.put_in_flight = False
+            if accepted_from is not None:
+                self.accepted_from = accepted_from
 
     def note(self, problem: str) -> None:
         with self.lock:
@@ -722,14 +733,14 @@ class Progress:
     def summary(self) -> str:
         return f"{self.doing} (before: {self.problem})" if self.problem else self.doing
 
-    def accepted(self, before: AccountState) -> None:
-        with self.lock:
-            self.accepted_from = before
-
     def close(self) -> Progress:
         """Close the gate; a snapshot of what had happened by then."""
         with self.lock:
             self.closed = True
+        return self.snapshot()
+
+    def snapshot(self) -> Progress:
+        with self.lock:
             return dataclasses.replace(self, lock=threading.Lock(), started=list(self.started))
 
 
@@ -796,7 +807,8 @@ def _encoded(body: Mapping[str, Any]) -> bytes:
 
 
 def _utf8_prefix(text: str, max_bytes: int) -> str:
-    return text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
+    # "replace": a lone surrogate (JSON can carry one) must not raise here.
+    return text.encode("utf-8", "replace")[:max_bytes].decode("utf-8", "ignore")
 
 
 def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
@@ -1136,13 +1148,11 @@ _THROTTLING_CODES = ("TooManyRequestsException", "ThrottlingException", "Throttl
 
 _ERROR_ADVICE = {
     "BadRequestException": (
-        "SES refused the request as invalid: check mail_type, website_url, "
-        "contact_language, use_case_description and additional_contact_email_addresses."
+        "SES refused the request as invalid: check mail_type, website_url and the contacts."
     ),
     "AccessDeniedException": (
-        "The function's role may not call this action: check that no service control "
-        "policy or permissions boundary denies ses:GetAccount and ses:PutAccountDetails, "
-        "and that SES is available in the Region."
+        "The function's role may not call this action: check for a service control policy "
+        "or permissions boundary that denies it, and that SES is in the Region."
     ),
     "NotFoundException": "SES found nothing to act on in this Region: check the Region.",
     "NoCredentialsError": "The function found no credentials: check its execution role.",
@@ -1178,7 +1188,9 @@ class SesAccount:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         v1_client: Callable[[], Any] | None = None,
+        put_seconds: float = 0.0,
     ) -> None:
+        self._put_seconds = put_seconds  # the longest a Put can take with this client
         self._client = client
         self._v1_client = v1_client
         self._region = region
@@ -1191,9 +1203,22 @@ class SesAccount:
         response = self._call("GetAccount", self._client.get_account)
         return AccountState.from_get_account(response)
 
-    def put_account_details(self, desired: Desired) -> None:
+    def put_account_details(self, desired: Desired, before: AccountState) -> None:
+        """Send the request only if its answer can arrive before the deadline: a request
+        SES takes after the watchdog answered FAILED would be a review nobody is told of."""
+        if self._clock() + self._put_seconds > self._deadline:
+            raise SesError(
+                f"Too little time was left for ses:PutAccountDetails in {self._region}: "
+                "no request was sent.",
+                "Deploy again; if it persists, raise the construct's timeout.",
+            )
         params = desired.put_account_details_params()
-        self._call("PutAccountDetails", lambda: self._client.put_account_details(**params))
+        try:
+            self._call("PutAccountDetails", lambda: self._client.put_account_details(**params))
+        except BaseException:
+            self._progress.put_done(None)
+            raise
+        self._progress.put_done(before)
 
     def call(self, operation: str, **params: Any) -> dict[str, Any]:
         """Any other read, by its API name, under the same retries and deadline."""
@@ -1270,7 +1295,9 @@ class SesAccount:
         )
 
 
-def make_ses_client(region: str, service: str = "sesv2") -> SesClient:
+def make_ses_client(
+    region: str, service: str = "sesv2", seconds: float = SES_READ_TIMEOUT_SECONDS
+) -> SesClient:
     """A boto3 SES v2 (or v1) client whose own retries are off (SesAccount retries within
     the deadline). AWS_ENDPOINT_URL_SESV2 is honoured by boto3 itself."""
     import boto3  # only Create and Update pay for importing boto3
@@ -1280,8 +1307,8 @@ def make_ses_client(region: str, service: str = "sesv2") -> SesClient:
         service,
         region_name=region,
         config=Config(
-            connect_timeout=SES_CONNECT_TIMEOUT_SECONDS,
-            read_timeout=SES_READ_TIMEOUT_SECONDS,
+            connect_timeout=min(SES_CONNECT_TIMEOUT_SECONDS, seconds),
+            read_timeout=seconds,
             retries={"total_max_attempts": 1},
         ),
     )
@@ -1313,27 +1340,38 @@ def send_response(
         if timeout < RESPONSE_MIN_ATTEMPT_SECONDS:
             break
         made = attempt
-        try:
-            request = urllib.request.Request(
-                url,
-                data=body,
-                method="PUT",
-                # S3 signed the URL without a content type; urllib would add one otherwise.
-                headers={"Content-Type": "", "Content-Length": str(len(body))},
-            )
-            with urllib.request.urlopen(request, timeout=timeout) as answer:
-                logger.info("Response accepted with HTTP %s", answer.status)
-                return True
-        except urllib.error.HTTPError as error:
-            problem = f"HTTP {error.code}"
-        except Exception as error:
-            problem = type(getattr(error, "reason", error)).__name__
+        # In a thread joined until the deadline: urlopen's timeout bounds each socket
+        # operation, not the whole request (nor the name lookup).
+        problem = bounded(functools.partial(_put_once, url, body, timeout), give_up_at - clock())
+        if problem is None:
+            problem = "no answer in time"
+        elif not problem:
+            return True
         logger.warning("Response PUT attempt %d of %d failed: %s", attempt, attempts, problem)
         delay = RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1)
         if attempt < attempts:
             sleep(max(0.0, min(delay, give_up_at - clock() - RESPONSE_MIN_ATTEMPT_SECONDS)))
     logger.error("Giving up on the response after %d attempt(s)", made)
     return False
+
+
+def _put_once(url: str, body: bytes, timeout: float) -> str:
+    """One PUT of the response: "" when accepted, else what went wrong (never the URL)."""
+    try:
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="PUT",
+            # S3 signed the URL without a content type; urllib would add one otherwise.
+            headers={"Content-Type": "", "Content-Length": str(len(body))},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            logger.info("Response accepted with HTTP %s", answer.status)
+            return ""
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    except Exception as error:
+        return type(getattr(error, "reason", error)).__name__
 
 
 def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -> str | None:
@@ -1654,7 +1692,8 @@ def process(
     except PropertyError as error:
         return Outcome("FAILED", physical_id, reason=str(error))
 
-    denied = denied_outcome(state, desired, physical_id)
+    # After an accepted request no answer is FAILED, even if the review was denied at once.
+    denied = None if progress.accepted_from else denied_outcome(state, desired, physical_id)
     return denied or Outcome("SUCCESS", physical_id, attributes(state, readiness))
 
 
@@ -1664,12 +1703,11 @@ def _submit(
     if desired.report_only:  # never, whatever led here
         return before
     try:
-        ses.put_account_details(desired)
+        ses.put_account_details(desired, before)
     except ConflictError:
         # Someone else (another stack, the console) opened a review in between.
         logger.info("A review is already open in %s; reading its state", desired.region)
         return ses.get_account()
-    progress.accepted(before)
     logger.info("Requested production access in %s", desired.region)
     try:
         state = ses.get_account()
@@ -1782,7 +1820,9 @@ def run(
         body = build_response_body(event, outcome)
     except Exception as error:
         logger.error("Could not build the response (%s)", type(error).__name__)
-        body = build_response_body({}, internal_error_outcome(Progress(), fallback_id, error))
+        body = build_response_body(
+            {}, internal_error_outcome(Progress(), PHYSICAL_ID_PREFIX, error)
+        )
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
     hooks = AFTER_ANSWER if isinstance(event, Mapping) else []
@@ -1806,10 +1846,20 @@ def _work(
     deadline = started + budget.ses
     fallback_id = event_physical_id(event, default_region)
 
+    put_seconds = 0.0
+    if client_factory is make_ses_client:
+        # Calls bounded by the budget, so that a Put started in time is answered in time.
+        call_seconds = min(SES_READ_TIMEOUT_SECONDS, max(1.0, budget.ses / 4))
+        client_factory = functools.partial(make_ses_client, seconds=call_seconds)
+        put_seconds = call_seconds + min(SES_CONNECT_TIMEOUT_SECONDS, call_seconds)
+
     def ses_factory(desired: Desired) -> SesAccount:
         region = desired.region
         v1 = functools.partial(v1_client_factory, region) if v1_client_factory else None
-        return SesAccount(client_factory(region), region, deadline, progress, v1_client=v1)
+        return SesAccount(
+            client_factory(region), region, deadline, progress, v1_client=v1,
+            put_seconds=put_seconds,
+        )
 
     result: list[Outcome] = []
 
@@ -1826,6 +1876,10 @@ def _work(
     worker.start()
     worker.join(timeout=max(0.0, deadline - time.monotonic()))
     snapshot = progress.close()
+    if snapshot.put_in_flight:
+        # A Put SES may be taking: wait a little for its answer, from the status reserve.
+        worker.join(timeout=budget.status / 2)
+        snapshot = progress.snapshot()
     if result:
         return result[0]
     return watchdog_outcome(snapshot, fallback_id, time.monotonic() - started)
@@ -1873,29 +1927,52 @@ def watch_run(
         if left < 1.0:
             logger.warning("No time left to read %s: the next run reads it", region)
             continue
-        try:
-            record = records.read(parameter_name(watch.parameter_prefix, region))
-            if needs_ses(record):
-                ses = SesAccount(client_factory(region), region, deadline - left / 2)
-                data = attributes(ses.get_account())
-            elif record and record.get("Undelivered"):
-                data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
-            else:
-                report[region] = str(record and record.get("SandboxStatus"))
-                continue
-            seen = record_change(
-                records, watch, region, data, "".join(account), "Schedule",
-                min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
-            )
-            report[region] = str(seen.record["SandboxStatus"])
-        except SesError as error:
-            logger.warning("%s The next run reads it again.", error.reason)
-        except Exception as error:
-            logger.warning(
-                "Watching %s failed (%s): the next run tries again", region, _failure(error)
-            )
+        # Bounded as a whole: a call that hangs past its own timeouts is left behind, and
+        # the next run reads that Region again.
+        status = bounded(
+            functools.partial(
+                _watch_region, watch, region, records, client_factory, "".join(account),
+                deadline - left / 2, left,
+            ),
+            left,
+        )
+        if status is None:
+            logger.warning("Watching %s did not finish in time: the next run tries again", region)
+        elif status:
+            report[region] = status
     logger.info("Watched %s", ", ".join(f"{r}: {s}" for r, s in report.items()) or "nothing")
     return report
+
+
+def _watch_region(
+    watch: Watch,
+    region: str,
+    records: Records,
+    client_factory: Callable[[str], SesClient],
+    account: str,
+    ses_deadline: float,
+    left: float,
+) -> str:
+    """One Region of a scheduled run: its sandbox status, or "" when it failed (logged)."""
+    try:
+        record = records.read(parameter_name(watch.parameter_prefix, region))
+        if needs_ses(record):
+            ses = SesAccount(client_factory(region), region, ses_deadline)
+            data = attributes(ses.get_account())
+        elif record and record.get("Undelivered"):
+            data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
+        else:
+            return str(record and record.get("SandboxStatus"))
+        seen = record_change(
+            records, watch, region, data, account, "Schedule",
+            min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
+        )
+        return str(seen.record["SandboxStatus"])
+    except SesError as error:
+        logger.warning("%s The next run reads it again.", error.reason)
+    except Exception as error:
+        logger.warning("Watching %s failed (%s): the next run tries again", region, _failure(error))
+    return ""
 
 
 def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:

@@ -33,16 +33,16 @@ from ._types import ContactLanguage, MailType
 # Data key the handler returns -> output description. The keys are exactly what the
 # construct reads with Fn::GetAtt; the handler returns these and no others.
 ATTRIBUTES: dict[str, str] = {
-    "SandboxStatus": "Where the account stands: PRODUCTION, PENDING_REVIEW, DENIED or SANDBOX",
-    "ProductionAccessEnabled": "true once the account may send to any recipient",
-    "ReviewStatus": "Review of the request: PENDING, GRANTED, DENIED, FAILED, or NONE",
-    "CaseId": "AWS Support case of the review, or NONE",
-    "MaxSendRate": "Messages per second the account may send",
-    "Max24HourSend": "Messages per 24 hours the account may send",
-    "SendingEnabled": "true while the account may send email",
+    "SandboxStatus": "PRODUCTION, PENDING_REVIEW, DENIED or SANDBOX",
+    "ProductionAccessEnabled": "true once any recipient may be sent to",
+    "ReviewStatus": "PENDING, GRANTED, DENIED, FAILED or NONE",
+    "CaseId": "The review's support case, or NONE",
+    "MaxSendRate": "Messages per second",
+    "Max24HourSend": "Messages per 24 hours",
+    "SendingEnabled": "true while sending is enabled",
     "EnforcementStatus": "HEALTHY, PROBATION or SHUTDOWN",
-    "Ready": "true when nothing holds a request back, false, or NONE when not checked",
-    "ReadinessFindings": "Comma-separated readiness finding codes, or NONE",
+    "Ready": "true, false, or NONE when not checked",
+    "ReadinessFindings": "Readiness finding codes, or NONE",
 }
 
 

@@ -125,10 +125,20 @@ def _unannotated(statement: ast.stmt) -> ast.stmt:
     return statement
 
 
+def _typing_only(statement: ast.stmt) -> bool:
+    """A Protocol class or the __future__ import: read by type checkers only, and with the
+    annotations gone nothing refers to them."""
+    if isinstance(statement, ast.ImportFrom):
+        return statement.module == "__future__"
+    return isinstance(statement, ast.ClassDef) and any(
+        getattr(base, "id", None) == "Protocol" for base in statement.bases
+    )
+
+
 def slim(source: str, features: Iterable[str] = FEATURES) -> str:
     """`source` as the template carries it (see the module's docstring)."""
     tree = _Slimmer().visit(without_features(ast.parse(source), features))
-    tree.body = [_unannotated(s) for s in tree.body]
+    tree.body = [_unannotated(s) for s in tree.body if not _typing_only(s)]
     code = ast.unparse(ast.fix_missing_locations(tree))
     # ast.unparse writes every statement on one line and no string over several, so
     # leading spaces are indentation only: four a level, written here as one.

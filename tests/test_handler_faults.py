@@ -521,3 +521,106 @@ def test_stubbed_ses_still_drives_a_full_create(
         invoke(index, client, response_receiver)
         stubber.assert_no_pending_responses()
     assert response_receiver.only_response()["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+
+
+# --- found by an independent review ----------------------------------------------------
+
+
+class SlowClient(ScriptedClient):
+    """GetAccount and PutAccountDetails that take their time (seconds per call)."""
+
+    def __init__(self, gets: list[Any], get_seconds: float, put_seconds: float) -> None:
+        super().__init__(gets, [{}])
+        self.get_seconds, self.put_seconds = get_seconds, put_seconds
+        self.put_answered_at: float | None = None
+
+    def get_account(self) -> dict[str, Any]:
+        time.sleep(self.get_seconds)
+        return super().get_account()
+
+    def put_account_details(self, **kwargs: Any) -> dict[str, Any]:
+        time.sleep(self.put_seconds)
+        self.put_answered_at = time.monotonic()
+        return super().put_account_details(**kwargs)
+
+
+def test_a_put_answered_just_after_the_watchdog_is_reported_as_the_open_review(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    # 5 s: SES has 2 s. The Put starts at about 1.8 s and is answered at about 2.2 s.
+    client = SlowClient([account("sandbox_new")], get_seconds=1.8, put_seconds=0.4)
+    invoke(index, client, response_receiver)
+    response = response_receiver.only_response()
+    assert client.put_answered_at is not None
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+
+
+def test_no_put_is_started_without_time_for_its_answer(index: ModuleType) -> None:
+    client = ScriptedClient([account("sandbox_new")], [{}])
+    ses = index.SesAccount(client, "eu-west-1", time.monotonic() + 1.0, put_seconds=10.0)
+    state = index.AccountState.from_get_account(account("sandbox_new"))
+    with pytest.raises(index.SesError, match="no request was sent"):
+        ses.put_account_details(index.parse_properties(load_event("create")[
+            "ResourceProperties"], None), state)
+    assert client.calls == []
+
+
+def test_the_default_clients_calls_are_bounded_by_the_budget(index: ModuleType) -> None:
+    client = index.make_ses_client("eu-west-1", seconds=1.75)
+    assert (client.meta.config.connect_timeout, client.meta.config.read_timeout) == (1.75, 1.75)
+
+
+def test_a_denial_read_after_an_accepted_request_never_fails_the_deployment(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = ScriptedClient([account("sandbox_new"), account("denied")], [{}])
+    props = {**load_event("create")["ResourceProperties"], "FailOnDenied": "true"}
+    invoke(index, client, response_receiver, ResourceProperties=props)
+    assert response_receiver.only_response()["Status"] == "SUCCESS"
+
+
+def test_a_physical_id_with_a_lone_surrogate_is_still_answered(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    invoke(index, ScriptedClient([account("production")]), response_receiver, "delete",
+           PhysicalResourceId="id-\ud800")
+    assert response_receiver.only_response()["Status"] == "SUCCESS"
+
+
+def test_a_receiver_that_never_answers_is_given_up_at_the_deadline(index: ModuleType) -> None:
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)  # accepts the connection, never answers (not even the handshake)
+        url = f"https://127.0.0.1:{server.getsockname()[1]}/x"
+        started = time.monotonic()
+        sent = index.send_response(url, b"{}", give_up_at=started + 1.5)
+    assert sent is False
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_scheduled_run_ends_before_its_deadline_when_ses_hangs(index: ModuleType) -> None:
+    class NoRecords:
+        def read(self, name: str) -> None:
+            return None
+
+        def write(self, name: str, record: Any) -> None:
+            pass
+
+    class Context:
+        invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:f"
+
+        def __init__(self) -> None:
+            self.started = time.monotonic()
+
+        def get_remaining_time_in_millis(self) -> int:
+            return int((3.0 - (time.monotonic() - self.started)) * 1000)
+
+    client = ScriptedClient(["hang"])
+    started = time.monotonic()
+    raw = {"Regions": ["eu-west-1", "us-east-1"], "ParameterPrefix": "/p/"}
+    assert index.watch_run(raw, Context(), lambda region: client, NoRecords()) == {}
+    assert time.monotonic() - started < 3.0
+    client.release.set()

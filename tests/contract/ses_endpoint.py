@@ -451,6 +451,9 @@ class SesEndpoint(LocalEndpoint):
             self._send(http, reply.status, reply.payload, reply.code)
         except _Drop:
             http.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (its read timeout) before a slow answer: as SES sees it.
+            http.close_connection = True
         except Exception as bug:  # a bug of the stand-in; visible to the tests
             self.internal_errors.append(f"{type(bug).__name__}: {bug}")
             self._send(http, 500, {"message": "stand-in bug"}, "InternalFailure")
