@@ -9,6 +9,7 @@ stack is environment-agnostic otherwise.
 import os
 
 import aws_cdk as cdk
+from aws_cdk import aws_sns as sns
 
 from ses_production_access import ContactLanguage, MailType, SesProductionAccess, UseCase
 
@@ -16,8 +17,18 @@ app = cdk.App()
 account = app.node.try_get_context("account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
 region = app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION")
 env = cdk.Environment(account=account, region=region) if account or region else None
+# An existing SNS topic that hears when AWS decides (-c watch_topic_arn=arn:aws:sns:...).
+topic_arn = app.node.try_get_context("watch_topic_arn")
 
-stack = cdk.Stack(app, "SesProductionAccessExample", env=env)
+# No bootstrap version check: the template has no asset either, so it deploys into an
+# account that was never CDK-bootstrapped.
+stack = cdk.Stack(
+    app,
+    "SesProductionAccessExample",
+    env=env,
+    synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
+)
+topic = sns.Topic.from_topic_arn(stack, "WatchTopic", topic_arn) if topic_arn else None
 
 access = SesProductionAccess(
     stack,
@@ -35,6 +46,10 @@ access = SesProductionAccess(
     additional_contact_email_addresses=["ops@example.com"],
     contact_language=ContactLanguage.EN,
     acknowledge_sending_policy=True,
+    # Reads the account hourly until AWS decides: the state in an SSM parameter, a change
+    # on the default event bus and, if given, the topic.
+    watch=True,
+    watch_topic=topic,
 )
 
 app.synth()

@@ -59,15 +59,6 @@ CONTACT_LANGUAGES = ("EN", "JA")
 WEBSITE_URL_MAX_LENGTH = 1000
 USE_CASE_DESCRIPTION_MAX_LENGTH = 5000
 CONTACT_ADDRESSES_MAX = 4
-CONTACT_ADDRESS_MIN_LENGTH = 6
-CONTACT_ADDRESS_MAX_LENGTH = 254
-CONTACT_LOCAL_PART_MAX_LENGTH = 64
-HOST_NAME_MAX_LENGTH = 253
-# Names that never resolve on the public internet, so a reviewer could never open them.
-LOCAL_TOP_LEVEL_DOMAINS = (
-    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
-)
-LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 
 RESPONSE_BODY_MAX_BYTES = 4096
 PHYSICAL_ID_MAX_BYTES = 1024
@@ -131,6 +122,8 @@ SETTINGS: list[Callable[[Mapping[str, Any]], tuple[str | None, str | None, str |
 READINESS: list[
     Callable[[SesAccount, Desired, AccountState, str], tuple[Readiness, Outcome | None]]
 ] = []
+# (properties or the schedule's input, whether properties) -> raises PropertyError
+CHECKS: list[Callable[[Mapping[str, Any], bool], None]] = []
 
 # The time budget of one invocation (seconds), as shares of the remaining time, clamped:
 # first SES, then reading the stack's status (to recognise a rollback), then the response
@@ -191,20 +184,15 @@ class Desired:
     when_not_ready: str | None = None
 
     def put_account_details_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {
+        params = {
             "MailType": self.mail_type,
             "WebsiteURL": self.website_url,
             "ProductionAccessEnabled": True,
+            "ContactLanguage": self.contact_language,
+            "UseCaseDescription": self.use_case_description,
+            "AdditionalContactEmailAddresses": list(self.additional_contact_email_addresses),
         }
-        if self.contact_language is not None:
-            params["ContactLanguage"] = self.contact_language
-        if self.use_case_description is not None:
-            params["UseCaseDescription"] = self.use_case_description
-        if self.additional_contact_email_addresses:
-            params["AdditionalContactEmailAddresses"] = list(
-                self.additional_contact_email_addresses
-            )
-        return params
+        return {name: value for name, value in params.items() if value not in (None, [])}
 
 
 @dataclass(frozen=True)
@@ -226,18 +214,16 @@ class AccountState:
         details = response.get("Details") or {}
         review = details.get("ReviewDetails") or {}
         quota = response.get("SendQuota") or {}
-        return cls(
-            production_access_enabled=bool(response.get("ProductionAccessEnabled", False)),
-            has_details="Details" in response,
-            review_status=review.get("Status"),
-            case_id=review.get("CaseId"),
-            sending_enabled=response.get("SendingEnabled"),
-            enforcement_status=response.get("EnforcementStatus"),
-            max_send_rate=quota.get("MaxSendRate"),
-            max_24_hour_send=quota.get("Max24HourSend"),
-            suppressed_reasons=tuple(
-                (response.get("SuppressionAttributes") or {}).get("SuppressedReasons") or ()
-            ),
+        return cls(  # the fields in their order
+            bool(response.get("ProductionAccessEnabled", False)),
+            "Details" in response,
+            review.get("Status"),
+            review.get("CaseId"),
+            response.get("SendingEnabled"),
+            response.get("EnforcementStatus"),
+            quota.get("MaxSendRate"),
+            quota.get("Max24HourSend"),
+            tuple((response.get("SuppressionAttributes") or {}).get("SuppressedReasons") or ()),
         )
 
     def after_accepted_request(self) -> AccountState:
@@ -330,8 +316,8 @@ def denied_outcome(state: AccountState, desired: Desired, physical_id: str) -> O
         physical_id,
         attributes(state),
         f"SES denied production access in {desired.region}{case}.",
-        "AWS refuses a new request while the review is DENIED: reply in the support case "
-        "to appeal, or set fail_on_denied=False to report DENIED without failing.",
+        "Reply in the support case to appeal (a new request is refused), or set "
+        "fail_on_denied=False to report DENIED without failing.",
     )
 
 
@@ -364,11 +350,6 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
-# A bracketed IPv6 literal, or a name with no bracket; then an optional port.
-_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
-_LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
 _TRUE_STRINGS = ("true", "1", "yes")
 _FALSE_STRINGS = ("false", "0", "no", "")
@@ -385,6 +366,25 @@ def invisible_character(text: str) -> str | None:
         if unicodedata.category(character) in _INVISIBLE_CATEGORIES:
             return f"character {position} is U+{ord(character):04X}"
     return None
+
+
+FEATURE = "validate"
+# The checks of values a stack could not check at synth (CloudFormation parameters and
+# other tokens): a stack whose values were all checked at synth leaves them out.
+CONTACT_ADDRESS_MIN_LENGTH = 6
+CONTACT_ADDRESS_MAX_LENGTH = 254
+CONTACT_LOCAL_PART_MAX_LENGTH = 64
+HOST_NAME_MAX_LENGTH = 253
+# Names that never resolve on the public internet, so a reviewer could never open them.
+LOCAL_TOP_LEVEL_DOMAINS = (
+    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
+)
+LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
+# A bracketed IPv6 literal, or a name with no bracket; then an optional port.
+_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
+_LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 def host_name_problem(host: str) -> str | None:
@@ -459,11 +459,22 @@ def contact_address_problem(address: str) -> str | None:
     return f"domain {problem}" if problem else None
 
 
-def _string(props: Mapping[str, Any], name: str, prop: str) -> str | None:
-    value = props.get(name)
-    if value is None or isinstance(value, str):
-        return value
-    raise PropertyError(f"{name} must be a string, got {type(value).__name__}: fix {prop}.")
+_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
+_TOPIC_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
+_EVENT_BUS_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
+)
+# (property, the prop that sets it, its pattern, what it must be)
+_SETTING_PATTERNS = (
+    (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
+     "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
+    (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
+     "an SSM parameter path such as '/ses-production-access/'"),
+    (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
+     "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+)
 
 
 def _choice(
@@ -485,38 +496,27 @@ def _choice(
     )
 
 
-def parse_properties(props: object, default_region: str | None) -> Desired:
-    """Check at deploy time what could not be checked at synth time (resolved tokens).
-
-    Messages name the property and the fix, never a sensitive value.
-    """
-    if not isinstance(props, Mapping):
-        raise PropertyError(
-            f"ResourceProperties is a {type(props).__name__}, not an object: give the "
-            "custom resource its properties (MailType, WebsiteURL, ...)."
-        )
-    region = _string(props, PROP_REGION, "region") or default_region or ""
-    if not _REGION_PATTERN.fullmatch(region):
-        raise PropertyError(
-            f"Region {_shown(region)} is not an AWS Region name: set region to one such as "
-            "'eu-west-1', or leave it unset to use the stack's Region."
-        )
-
-    mail_type = _choice(props, PROP_MAIL_TYPE, MAIL_TYPES, "mail_type", "MailType", True)
-
-    website_url = _string(props, PROP_WEBSITE_URL, "website_url") or ""
-    problem = website_url_problem(website_url)
+def check_values(props: Mapping[str, Any], resource: bool = True) -> None:
+    """Raise PropertyError for a value SES, EventBridge, SSM or SNS should not get: the
+    settings, and for the resource's properties (type-checked already) the details."""
+    for name, prop, pattern, expected in _SETTING_PATTERNS:
+        value = props.get(name)
+        if value and not pattern.fullmatch(value):
+            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
+    if not resource:
+        return
+    _choice(props, PROP_MAIL_TYPE, MAIL_TYPES, "mail_type", "MailType", True)
+    problem = website_url_problem(props.get(PROP_WEBSITE_URL) or "")
     if problem:
         raise PropertyError(
             f"WebsiteURL {problem}: set website_url to the public address of your "
             "website, such as 'https://example.com'."
         )
-
-    language = _choice(
+    _choice(
         props, PROP_CONTACT_LANGUAGE, CONTACT_LANGUAGES, "contact_language", "ContactLanguage"
     )
-
-    description = _string(props, PROP_USE_CASE_DESCRIPTION, "use_case_description")
+    description = props.get(PROP_USE_CASE_DESCRIPTION)
+    contacts = props.get(PROP_CONTACTS)
     if description is not None and not description.strip():
         raise PropertyError(
             "UseCaseDescription is empty: describe how you send email, or leave "
@@ -527,56 +527,9 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
             f"UseCaseDescription is {len(description)} characters long; SES accepts at "
             f"most {USE_CASE_DESCRIPTION_MAX_LENGTH}: shorten use_case_description."
         )
-
-    raw_contacts = props.get(PROP_CONTACTS)
-    if raw_contacts is None:
-        contacts: tuple[str, ...] = ()
-    elif isinstance(raw_contacts, list) and all(isinstance(c, str) for c in raw_contacts):
-        contacts = tuple(raw_contacts)
+    if contacts is not None:
         _check_contacts(contacts)
-    else:
-        raise PropertyError(
-            f"{PROP_CONTACTS} must be a list of strings: fix "
-            "additional_contact_email_addresses."
-        )
-
-    when_not_ready = _choice(
-        props, PROP_WHEN_NOT_READY, WHEN_NOT_READY, "when_not_ready", "WhenNotReady"
-    )
-    if SETTINGS:
-        bus, prefix, topic = SETTINGS[0](props)
-    elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
-        raise PropertyError(
-            f"{', '.join(NOTIFY_PROPERTIES)} need the notify feature, which this function's "
-            "code leaves out: synthesize it with the construct."
-        )
-    else:
-        bus = prefix = topic = None
-
-    return Desired(
-        region=region,
-        mail_type=mail_type,
-        website_url=website_url,
-        contact_language=language,
-        use_case_description=description,
-        additional_contact_email_addresses=contacts,
-        fail_on_denied=_flag(props, PROP_FAIL_ON_DENIED, "fail_on_denied"),
-        status_bus_arn=bus,
-        parameter_prefix=prefix,
-        topic_arn=topic,
-        report_only=_flag(props, PROP_REPORT_ONLY, "report_only"),
-        when_not_ready=when_not_ready,
-    )
-
-
-def _flag(props: Mapping[str, Any], name: str, prop: str) -> bool:
-    value = props.get(name, "false")
-    flag = value.strip().lower() if isinstance(value, str) else None
-    if flag not in _TRUE_STRINGS + _FALSE_STRINGS:
-        raise PropertyError(
-            f"{name} {_shown(str(value))} is not a boolean: set {prop} to true or false."
-        )
-    return flag in _TRUE_STRINGS
+    _choice(props, PROP_WHEN_NOT_READY, WHEN_NOT_READY, "when_not_ready", "WhenNotReady")
 
 
 def _check_contacts(contacts: Sequence[str]) -> None:
@@ -600,6 +553,89 @@ def _check_contacts(contacts: Sequence[str]) -> None:
                 "each address once in additional_contact_email_addresses."
             )
         seen.add(address.lower())
+
+
+CHECKS.append(check_values)
+FEATURE = ""
+
+
+def _string(props: Mapping[str, Any], name: str, prop: str) -> str | None:
+    value = props.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise PropertyError(f"{name} must be a string, got {type(value).__name__}: fix {prop}.")
+
+
+def parse_properties(props: object, default_region: str | None) -> Desired:
+    """The properties, each of the type it must be; their values are checked by the
+    feature `validate` (CHECKS), which a stack whose values were all checked at synth
+    leaves out. Messages name the property and the fix, never a sensitive value."""
+    if not isinstance(props, Mapping):
+        raise PropertyError(
+            f"ResourceProperties is a {type(props).__name__}, not an object: give the "
+            "custom resource its properties."
+        )
+    region = _string(props, PROP_REGION, "region") or default_region or ""
+    if not _REGION_PATTERN.fullmatch(region):
+        raise PropertyError(
+            f"Region {_shown(region)} is not an AWS Region name: set region to one such as "
+            "'eu-west-1', or leave it unset."
+        )
+
+    mail_type = _string(props, PROP_MAIL_TYPE, "mail_type") or ""
+
+    website_url = _string(props, PROP_WEBSITE_URL, "website_url") or ""
+    language = _string(props, PROP_CONTACT_LANGUAGE, "contact_language")
+
+    description = _string(props, PROP_USE_CASE_DESCRIPTION, "use_case_description")
+    raw_contacts = props.get(PROP_CONTACTS)
+    if raw_contacts is None:
+        contacts: tuple[str, ...] = ()
+    elif isinstance(raw_contacts, list) and all(isinstance(c, str) for c in raw_contacts):
+        contacts = tuple(raw_contacts)
+    else:
+        raise PropertyError(
+            f"{PROP_CONTACTS} must be a list of strings: fix "
+            "additional_contact_email_addresses."
+        )
+
+    when_not_ready = _string(props, PROP_WHEN_NOT_READY, "when_not_ready")
+    if SETTINGS:
+        bus, prefix, topic = SETTINGS[0](props)
+    elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
+        raise PropertyError(
+            f"{', '.join(NOTIFY_PROPERTIES)} need code this function leaves out: "
+            "synthesize it with the construct."
+        )
+    else:
+        bus = prefix = topic = None
+    for check in CHECKS:
+        check(props, True)
+
+    return Desired(  # the fields in their order
+        region,
+        mail_type,
+        website_url,
+        language,
+        description,
+        contacts,
+        _flag(props, PROP_FAIL_ON_DENIED, "fail_on_denied"),
+        bus,
+        prefix,
+        topic,
+        _flag(props, PROP_REPORT_ONLY, "report_only"),
+        when_not_ready,
+    )
+
+
+def _flag(props: Mapping[str, Any], name: str, prop: str) -> bool:
+    value = props.get(name, "false")
+    flag = value.strip().lower() if isinstance(value, str) else None
+    if flag not in _TRUE_STRINGS + _FALSE_STRINGS:
+        raise PropertyError(
+            f"{name} {_shown(str(value))} is not a boolean: set {prop} to true or false."
+        )
+    return flag in _TRUE_STRINGS
 
 
 def sensitive_values(event: Mapping[str, Any]) -> tuple[str, ...]:
@@ -752,10 +788,10 @@ def accepted_outcome(before: AccountState, physical_id: str) -> Outcome:
 def fallback_outcome(progress: Progress, physical_id: str, reason: str, advice: str) -> Outcome:
     """The answer when the work did not finish (watchdog, internal error)."""
     if progress.accepted_from is not None:
-        logger.warning("%s The request had been accepted: reporting the open review.", reason)
+        logger.warning("%s The request was accepted: reporting the open review.", reason)
         return accepted_outcome(progress.accepted_from, physical_id)
     if "PutAccountDetails" in progress.started:
-        sent = "The request for production access had been sent; whether SES took it is unknown."
+        sent = "The request had been sent; whether SES took it is unknown."
     else:
         sent = "No request for production access was sent."
     return Outcome("FAILED", physical_id, reason=f"{reason} {sent}", advice=advice)
@@ -765,10 +801,9 @@ def watchdog_outcome(progress: Progress, physical_id: str, waited: float) -> Out
     return fallback_outcome(
         progress,
         physical_id,
-        f"The function stopped waiting for SES after {waited:.0f} s, before its timeout: "
-        f"{progress.summary()}.",
-        "Deploying again is safe: it reads the state first and never submits twice. If it "
-        "persists, raise the construct's timeout or deploy fewer stacks at once.",
+        f"The function stopped waiting for SES after {waited:.0f} s: {progress.summary()}.",
+        "Deploying again is safe (it never submits twice); if it persists, raise timeout "
+        "or deploy fewer stacks at once.",
     )
 
 
@@ -778,8 +813,7 @@ def internal_error_outcome(progress: Progress, physical_id: str, error: BaseExce
         progress,
         physical_id,
         f"Internal error ({type(error).__name__}) in the SesProductionAccess handler.",
-        "Deploying again is safe (the state is read first); if it persists, report it "
-        "with the function's log.",
+        "Deploying again is safe; if it persists, report it with the function's log.",
     )
 
 
@@ -850,35 +884,16 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
 
 
 # The status event: where the account stands, for a central bus (the roll-up) and the
-# watcher.
-FEATURE = "notify"
-
-_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
-_TOPIC_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
-)
-_EVENT_BUS_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
-)
-
+# watcher; the settings of the bus, the topic and the parameters.
+FEATURE = "events"
 
 def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(status bus ARN, parameter prefix, topic ARN), each checked, None when unset."""
-    checks = (
-        (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
-         "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
-        (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
-         "an SSM parameter path such as '/ses-production-access/'"),
-        (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
-         "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+    """(status bus ARN, parameter prefix, topic ARN), None when unset."""
+    return (
+        _string(props, PROP_STATUS_BUS_ARN, "status_bus") or None,
+        _string(props, PROP_PARAMETER_PREFIX, "watch_parameter_prefix") or None,
+        _string(props, PROP_TOPIC_ARN, "watch_topic") or None,
     )
-    values: list[str | None] = []
-    for name, prop, pattern, expected in checks:
-        value = _string(props, name, prop) or None
-        if value is not None and not pattern.fullmatch(value):
-            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
-        values.append(value)
-    return values[0], values[1], values[2]
 
 
 SETTINGS.append(_watch_settings)
@@ -890,6 +905,9 @@ EVENT_SOURCE = "ses-production-access"
 EVENT_DETAIL_TYPE = "SES Production Access Status"
 
 EVENT_ATTEMPTS = 2
+
+
+FEATURE = "notify"
 
 
 def status_detail(
@@ -931,15 +949,15 @@ TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
 
 NEXT_STEPS = {
     "PRODUCTION": (
-        "You may now send to any recipient within the sending quota above. AWS pauses "
-        "sending at a bounce rate of 10% or a complaint rate of 0.5%."
+        "You may now send to any recipient within the quota above; AWS pauses sending at "
+        "a 10% bounce or 0.5% complaint rate."
     ),
     "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
     "DENIED": (
-        "Reply in the support case to appeal (AWS Support Center): a new request through "
-        "the API is refused while the review is DENIED."
+        "Reply in the support case to appeal (AWS Support Center); the API refuses a "
+        "new request while DENIED."
     ),
-    "SANDBOX": "No review is open: deploy the stack again to request production access.",
+    "SANDBOX": "No review is open: deploy again to request production access.",
 }
 
 
@@ -974,6 +992,8 @@ def parse_watch(raw: object) -> Watch:
     ):
         raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
     bus, prefix, topic = _watch_settings(raw)
+    for check in CHECKS:
+        check(raw, False)
     if prefix is None:
         raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
     return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
@@ -1019,27 +1039,28 @@ def observe(
 
 def notification(record: Mapping[str, Any]) -> tuple[str, str]:
     """(subject, message) of the email a person reads."""
-    status = record.get("SandboxStatus", ABSENT)
-    where = f"account {record.get('Account')}, Region {record.get('Region')}"
-    was = f" (was {record['PreviousSandboxStatus']})" if record.get("PreviousSandboxStatus") else ""
-    case = record.get("CaseId", ABSENT)
+    values = {**dict.fromkeys((*DATA_KEYS, "Account", "Region"), ABSENT), **record}
+    status = values["SandboxStatus"]
+    was = values.get("PreviousSandboxStatus")
+    case = values["CaseId"]
     lines = [
-        f"Amazon SES in {where} is now {status}{was}.",
-        f"Review: {record.get('ReviewStatus', ABSENT)}"
+        "Amazon SES in account {Account}, Region {Region} is now {SandboxStatus}".format_map(
+            values
+        )
+        + (f" (was {was})." if was else "."),
+        f"Review: {values['ReviewStatus']}"
         + (f", support case {case}." if case != ABSENT else "."),
-        f"Sending quota: {record.get('Max24HourSend', ABSENT)} messages per 24 hours, "
-        f"{record.get('MaxSendRate', ABSENT)} per second. Sending enabled: "
-        f"{record.get('SendingEnabled', ABSENT)}. Enforcement: "
-        f"{record.get('EnforcementStatus', ABSENT)}.",
+        "Sending quota: {Max24HourSend} messages per 24 hours, {MaxSendRate} per second. "
+        "Sending enabled: {SendingEnabled}. Enforcement: {EnforcementStatus}.".format_map(values),
         "",
         NEXT_STEPS.get(status, ""),
     ]
-    if record.get("EnforcementStatus") in ("PROBATION", "SHUTDOWN"):
+    if values["EnforcementStatus"] in ("PROBATION", "SHUTDOWN"):
         lines.append(
-            "Sending is under enforcement: check the bounce and complaint rates on the "
-            "SES console's reputation page."
+            "Sending is under enforcement: check the bounce and complaint rates (SES "
+            "console, reputation)."
         )
-    subject = f"Amazon SES {record.get('Region')} ({record.get('Account')}): {status}"
+    subject = "Amazon SES {Region} ({Account}): {SandboxStatus}".format_map(values)
     return subject[:100], "\n".join(lines)
 
 FEATURE = ""
@@ -1107,10 +1128,10 @@ def held_outcome(
         "FAILED",
         physical_id,
         data,
-        f"The account is not ready for production access in {desired.region}: "
+        f"Not ready for production access in {desired.region}: "
         f"{', '.join(readiness.findings)}; no request was sent.",
-        "Fix what the findings name (see the README), or set when_not_ready to SUBMIT: a "
-        "DENIED review cannot be resubmitted.",
+        "Fix what the findings name (see the README), or set when_not_ready to SUBMIT (a "
+        "DENIED review is final).",
     )
 
 FEATURE = ""
@@ -1147,18 +1168,14 @@ class SesClient(Protocol):
 _THROTTLING_CODES = ("TooManyRequestsException", "ThrottlingException", "Throttling")
 
 _ERROR_ADVICE = {
-    "BadRequestException": (
-        "SES refused the request as invalid: check mail_type, website_url and the contacts."
-    ),
+    "BadRequestException": "Check mail_type, website_url and the contacts.",
     "AccessDeniedException": (
-        "The function's role may not call this action: check for a service control policy "
-        "or permissions boundary that denies it, and that SES is in the Region."
+        "Check the role's service control policies and permissions boundary, and that "
+        "SES is in the Region."
     ),
-    "NotFoundException": "SES found nothing to act on in this Region: check the Region.",
-    "NoCredentialsError": "The function found no credentials: check its execution role.",
-    "ParamValidationError": (
-        "The SDK refused the request before sending it: check the construct's props."
-    ),
+    "NotFoundException": "Check the Region.",
+    "NoCredentialsError": "Check the function's execution role.",
+    "ParamValidationError": "Check the construct's props.",
 }
 
 
@@ -1262,10 +1279,7 @@ class SesAccount:
                 retry = attempt < SES_SERVER_ERROR_ATTEMPTS
                 kind = type(error).__name__
                 problem = f"{name} could not be reached ({kind}, {attempt} attempts)"
-                advice = (
-                    "Check that SES is available in the Region and that the function can "
-                    "reach it, then deploy again."
-                )
+                advice = "Check that SES is in the Region and reachable, then deploy again."
             except BotoCoreError as error:
                 # Made here, before anything was sent: another try would fail the same way.
                 code = type(error).__name__
@@ -1287,30 +1301,34 @@ class SesAccount:
     def _advice(code: str, throttled: bool) -> str:
         if throttled:
             return (
-                "SES kept throttling the account within the function's time budget: "
-                "deploy again later, or deploy fewer stacks at once."
+                "Deploy again later, or deploy fewer stacks at once."
             )
         return _ERROR_ADVICE.get(
             code, "Deploy again; if it persists, check the AWS Health Dashboard."
         )
 
 
+def aws_client(
+    service: str, region: str, connect: float, read: float, attempts: int = 1
+) -> Any:
+    """A boto3 client whose calls end in time: each attempt within `connect` + `read`
+    seconds. AWS_ENDPOINT_URL_<SERVICE> is honoured by boto3 itself."""
+    import boto3  # only the invocations that call AWS pay for importing boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=connect, read_timeout=read, retries={"total_max_attempts": attempts}
+    )
+    return boto3.client(service, region_name=region, config=config)
+
+
 def make_ses_client(
     region: str, service: str = "sesv2", seconds: float = SES_READ_TIMEOUT_SECONDS
 ) -> SesClient:
     """A boto3 SES v2 (or v1) client whose own retries are off (SesAccount retries within
-    the deadline). AWS_ENDPOINT_URL_SESV2 is honoured by boto3 itself."""
-    import boto3  # only Create and Update pay for importing boto3
-    from botocore.config import Config
-
-    client: SesClient = boto3.client(
-        service,
-        region_name=region,
-        config=Config(
-            connect_timeout=min(SES_CONNECT_TIMEOUT_SECONDS, seconds),
-            read_timeout=seconds,
-            retries={"total_max_attempts": 1},
-        ),
+    the deadline)."""
+    client: SesClient = aws_client(
+        service, region, min(SES_CONNECT_TIMEOUT_SECONDS, seconds), seconds
     )
     return client
 
@@ -1378,18 +1396,8 @@ def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -
     """The stack's status (to recognise a rollback), or None when it cannot be read."""
     try:
         if client is None:
-            import boto3
-            from botocore.config import Config
-
-            client = boto3.client(
-                "cloudformation",
-                region_name=stack_id.split(":")[3],
-                config=Config(
-                    connect_timeout=seconds / 2,
-                    read_timeout=seconds / 2,
-                    retries={"total_max_attempts": 1},
-                ),
-            )
+            half = seconds / 2
+            client = aws_client("cloudformation", stack_id.split(":")[3], half, half)
         stacks = client.describe_stacks(StackName=stack_id).get("Stacks") or [{}]
         status = stacks[0].get("StackStatus")
         return str(status) if status else None
@@ -1415,29 +1423,11 @@ def bounded(call: Callable[[], Any], seconds: float) -> Any:
 
 
 # Telling a bus.
-FEATURE = "notify"
-
-def aws_client(service: str, region: str, seconds: float, attempts: int = 1) -> Any:
-    """A boto3 client whose calls end within about `seconds` (each attempt)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        service,
-        region_name=region,
-        config=Config(
-            connect_timeout=seconds / 2,
-            read_timeout=seconds / 2,
-            retries={"total_max_attempts": attempts},
-        ),
-    )
-
+FEATURE = "events"
 
 def _failure(error: Exception) -> str:
     """What went wrong, for the log: the error code or the type, never a message."""
-    if isinstance(error, ClientError):
-        return str(error.response.get("Error", {}).get("Code") or "ClientError")
-    return type(error).__name__
+    return _error_code(error)[0] if isinstance(error, ClientError) else type(error).__name__
 
 
 def put_status_event(
@@ -1449,7 +1439,7 @@ def put_status_event(
         if client is None:
             region = bus_arn.split(":")[3] if bus_arn.startswith("arn:") else None
             region = region or os.environ.get("AWS_REGION") or ""
-            client = aws_client("events", region, seconds, EVENT_ATTEMPTS)
+            client = aws_client("events", region, seconds / 2, seconds / 2, EVENT_ATTEMPTS)
         answer = client.put_events(
             Entries=[
                 {
@@ -1518,7 +1508,7 @@ def deliver(
     try:
         topic = watch.topic_arn or ""
         subject, message = notification(record)
-        aws_client("sns", topic.split(":")[3], seconds).publish(
+        aws_client("sns", topic.split(":")[3], seconds / 2, seconds / 2).publish(
             TopicArn=topic, Subject=subject, Message=message
         )
         logger.info("Change in %s published to the topic", record.get("Region"))
@@ -1536,13 +1526,11 @@ def record_change(
     account: str,
     trigger: str,
     seconds: float,
-    record: Mapping[str, Any] | None = None,
-    known: bool = False,
+    record: Mapping[str, Any] | None,
 ) -> Observation:
-    """Record what SES says now and tell each channel of a change at most once: the
-    record says "told" before the telling, and names afterwards any channel that failed."""
-    if not known:
-        record = records.read(parameter_name(watch.parameter_prefix, region))
+    """Record what SES says now (`record` was known) and tell each channel of a change
+    at most once: the record says "told" before the telling, and names afterwards any
+    channel that failed."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     seen = observe(record, data, account, region, watch.channels(trigger), now)
     name = parameter_name(watch.parameter_prefix, region)
@@ -1594,13 +1582,13 @@ def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
     domains = [i["IdentityName"] for i in usable if i.get("IdentityType") != "EMAIL_ADDRESS"]
     addresses = [i["IdentityName"] for i in usable if i.get("IdentityType") == "EMAIL_ADDRESS"]
     dkim, mail_from = [], []
-    for domain in domains[:READINESS_MAX_DOMAINS]:
+    checked = domains[:READINESS_MAX_DOMAINS]
+    for domain in checked:
         details = ses.call("GetEmailIdentity", EmailIdentity=domain)
         if (details.get("DkimAttributes") or {}).get("Status") == "SUCCESS":
             dkim.append(domain)
         if (details.get("MailFromAttributes") or {}).get("MailFromDomainStatus") == "SUCCESS":
             mail_from.append(domain)
-    checked = domains[:READINESS_MAX_DOMAINS]
     return ReadinessFacts(
         tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from),
         BOTH <= set(state.suppressed_reasons) or _handled_elsewhere(ses, domains + addresses),
@@ -1679,8 +1667,8 @@ def process(
         if action is Action.SUBMIT and (desired.when_not_ready or desired.report_only):
             if not READINESS:
                 raise PropertyError(
-                    "WhenNotReady and ReportOnly need the readiness feature, which this "
-                    "function's code leaves out: synthesize it with the construct."
+                    "WhenNotReady and ReportOnly need code this function leaves out: "
+                    "synthesize it with the construct."
                 )
             readiness, held = READINESS[0](ses, desired, state, physical_id)
             if held:
@@ -1706,7 +1694,7 @@ def _submit(
         ses.put_account_details(desired, before)
     except ConflictError:
         # Someone else (another stack, the console) opened a review in between.
-        logger.info("A review is already open in %s; reading its state", desired.region)
+        logger.info("A review is already open in %s", desired.region)
         return ses.get_account()
     logger.info("Requested production access in %s", desired.region)
     try:
@@ -1917,7 +1905,7 @@ def watch_run(
     try:
         watch = parse_watch(raw)
         account = _text(getattr(context, "invoked_function_arn", "")).split(":")[4:5]
-        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 5.0, 2))
+        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 2.5, 2.5, 2))
     except Exception as error:
         problem = error if isinstance(error, PropertyError) else _failure(error)
         logger.error("Cannot watch: %s", problem)
@@ -1937,7 +1925,7 @@ def watch_run(
             left,
         )
         if status is None:
-            logger.warning("Watching %s did not finish in time: the next run tries again", region)
+            logger.warning("Watching %s timed out: the next run tries again", region)
         elif status:
             report[region] = status
     logger.info("Watched %s", ", ".join(f"{r}: {s}" for r, s in report.items()) or "nothing")
@@ -1965,7 +1953,7 @@ def _watch_region(
             return str(record and record.get("SandboxStatus"))
         seen = record_change(
             records, watch, region, data, account, "Schedule",
-            min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, known=True,
+            min(RESPONSE_TIMEOUT_SECONDS, left / 4), record,
         )
         return str(seen.record["SandboxStatus"])
     except SesError as error:
@@ -1985,14 +1973,17 @@ def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: flo
         return
     if desired.parameter_prefix is None:
         return
-    records = Records(aws_client("ssm", default_region or desired.region, seconds))
+    records = Records(aws_client("ssm", default_region or desired.region, seconds / 2, seconds / 2))
     request_type = _text(event.get("RequestType"))
     if request_type == "Delete":
         records.delete(parameter_name(desired.parameter_prefix, desired.region))
     elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
         watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
         account = account_of(_text(event.get("StackId")))
-        record_change(records, watch, desired.region, outcome.data, account, request_type, seconds)
+        record = records.read(parameter_name(desired.parameter_prefix, desired.region))
+        record_change(
+            records, watch, desired.region, outcome.data, account, request_type, seconds, record
+        )
 
 
 ENTRY_POINTS[WATCH_KEY] = watch_run

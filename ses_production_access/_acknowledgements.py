@@ -2,9 +2,10 @@
 with their reason so that users need no suppression of their own.
 
 Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag install
-needed). The AwsSolutions ones also go in as ``cdk_nag`` resource metadata, read by
-cdk-nag 2.x; the other packs' stay out of the template, which must stay within the
-51,200 bytes of a plain template passed directly.
+needed), which keeps them out of the template: it must stay within the 51,200 bytes of a
+template passed directly. cdk-nag 2.x, which read ``cdk_nag`` resource metadata instead,
+gets none (the README lists the suppressions it needs). checkov's skips go in the
+template (``Metadata.checkov.skip``), the only place checkov reads.
 """
 
 from __future__ import annotations
@@ -46,13 +47,11 @@ LOG_SERVICE_ENCRYPTION = (
     "sensitive value. Give log_group_encryption_key for a customer-managed KMS key."
 )
 
-# The pack cdk-nag 2.x users run, whose acknowledgements also go in the template.
-V2_PACK = "AwsSolutions-"
 # checkov's rules: their skips go in the template (Metadata.checkov.skip), which must stay
 # within 51,200 bytes, so their reasons are short; the long ones above say more.
 CHECKOV = "CKV_"
 CHECKOV_NO_RESERVED_CONCURRENCY = "Reserving concurrency fails in new accounts (quota 10)"
-CHECKOV_NO_DLQ = "Answers CloudFormation itself; ServiceTimeout and watchdog cover a lost event"
+CHECKOV_NO_DLQ = "Answers CloudFormation itself; ServiceTimeout covers a lost event"
 CHECKOV_NO_VPC = "SES is a public endpoint; a VPC would need NAT"
 CHECKOV_LOG_ENCRYPTION = "No log_group_encryption_key given; logs hold no secret"
 
@@ -81,26 +80,13 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 
 def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct`` and, for AwsSolutions, on its CloudFormation resource; skip checkov's
-    (``CKV_...``) on that resource."""
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource."""
     for rule, reason in rules.items():
         if not rule.startswith(CHECKOV):
             Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
-    in_template = {rule: reason for rule, reason in rules.items() if rule.startswith(V2_PACK)}
     resource = construct.node.default_child
     if isinstance(resource, CfnResource):
         _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
-    if not in_template or not isinstance(resource, CfnResource):
-        return  # nothing in the template (a pre-created role): nothing for cdk-nag 2.x
-    metadata = resource.get_metadata("cdk_nag")
-    suppressions = list(metadata.get("rules_to_suppress", [])) if metadata else []
-    for rule, reason in in_template.items():
-        rule_id, _, finding = rule.partition("[")
-        entry: dict[str, object] = {"id": rule_id, "reason": reason}
-        if finding:
-            entry["applies_to"] = [finding.removesuffix("]")]
-        suppressions.append(entry)
-    resource.add_metadata("cdk_nag", {"rules_to_suppress": suppressions})
 
 
 def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:

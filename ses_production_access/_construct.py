@@ -14,6 +14,7 @@ from aws_cdk import (
     Duration,
     RemovalPolicy,
     Stack,
+    Token,
 )
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -221,6 +222,8 @@ class SesProductionAccess(Construct):
 
         self._handler = SesProductionAccessHandler.of(stack, settings)
         self._handler.require(_inline.READINESS)
+        if props.checked_at_deploy or Token.is_unresolved(status_bus_arn):
+            self._handler.require(_inline.VALIDATE)
         self._handler.allow_readiness(self.region)
         if not report_only_value:
             self._handler.allow_requests()

@@ -22,6 +22,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import _acknowledgements, _inline, _limits
+from ._arn import account_arn, nag_name
 from ._inline import HANDLER_MODULE
 
 # Construct id of the shared handler under the stack. Public API: renaming it would
@@ -114,15 +115,6 @@ RESOURCE_LEVEL_READS = (
 )
 
 
-def _nag_arn(stack: Stack, arn: str) -> str:
-    """An ARN as cdk-nag names it in a finding: pseudo parameters as <AWS::Name>."""
-    resolved = stack.resolve(arn)
-    if isinstance(resolved, str):
-        return resolved
-    parts = resolved["Fn::Join"][1]
-    return "".join(p if isinstance(p, str) else f"<{p['Ref']}>" for p in parts)
-
-
 @jsii.implements(IStableStringProducer)
 class _InlineCode:
     """The handler's code with the features asked for, produced at synth."""
@@ -191,7 +183,7 @@ class SesProductionAccessHandler(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Reads and requests SES production access for SesProductionAccess",
+            description="SesProductionAccess: SES production access",
             inline_policies={
                 "SesProductionAccess": self._policy,
             },
@@ -203,7 +195,7 @@ class SesProductionAccessHandler(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            description="SesProductionAccess: reads the SES account and requests production access",
+            description="SesProductionAccess: reads SES and requests production access",
             runtime=_limits.HANDLER_RUNTIME,
             architecture=_limits.HANDLER_ARCHITECTURE,
             memory_size=_limits.HANDLER_MEMORY_MIB,
@@ -272,19 +264,17 @@ class SesProductionAccessHandler(Construct):
             return
         self._readiness_regions.append(region)
         resources = [
-            stack.format_arn(service="ses", region=region, resource=kind, resource_name="*")
+            account_arn(stack, "ses", f"{kind}/*", region)
             for kind in ("identity", "configuration-set")
         ]
         self.allow(iam.PolicyStatement(actions=list(RESOURCE_LEVEL_READS), resources=resources))
         for resource in resources:
-            _acknowledgements.acknowledge(
-                self.role,
-                {
-                    f"AwsSolutions-IAM5[Resource::{_nag_arn(stack, resource)}]": (
-                        _acknowledgements.SES_RESOURCE_READS
-                    )
-                },
-            )
+            name = nag_name(stack, resource)
+            if name is not None:
+                _acknowledgements.acknowledge(
+                    self.role,
+                    {f"AwsSolutions-IAM5[Resource::{name}]": _acknowledgements.SES_RESOURCE_READS},
+                )
 
     def require(self, feature: str) -> None:
         """Include an optional feature of the handler (``_inline.FEATURES``) in its code."""

@@ -53,6 +53,12 @@ class CheckedProps:
     # (value, check) for every value still unresolved: see _synth_checks.
     deferred: list[tuple[object, Check]] = field(default_factory=list)
 
+    @property
+    def checked_at_deploy(self) -> bool:
+        """True when a value is a token: the handler then carries its own checks of the
+        values (feature ``validate``), since CloudFormation may resolve it to anything."""
+        return bool(self.deferred)
+
 
 def _shown(value: object, limit: int = 60) -> str:
     """The bad value for a message, shortened so a 5000-character text stays readable."""
@@ -207,8 +213,9 @@ def check_website_url(value: object) -> str:
         return value
     problem = _input_rules.website_url_problem(value)
     if problem:
-        raise ValueError(f"website_url {_shown(_without_userinfo(value))} {problem.reason}: "
-                         f"{problem.fix}.")
+        raise ValueError(
+            f"website_url {_shown(_without_userinfo(value))} {problem.reason}: {problem.fix}."
+        )
     return value
 
 
@@ -305,8 +312,10 @@ def check_timeout(value: object) -> Duration:
             f"timeout must be a Duration such as Duration.minutes(2), got {_typed(value)}."
         )
     if value.is_unresolved():
-        raise ValueError("timeout must be a concrete Duration, not a token: give one such "
-                         "as Duration.minutes(2).")
+        raise ValueError(
+            "timeout must be a concrete Duration, not a token: give one such "
+            "as Duration.minutes(2)."
+        )
     milliseconds = value.to_milliseconds()
     if milliseconds % 1000:
         whole = milliseconds // 1000

@@ -18,7 +18,6 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
-    ArnFormat,
     CfnResource,
     Duration,
     IStableAnyProducer,
@@ -34,6 +33,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IValidation
 
 from . import _acknowledgements, _inline, _limits
+from ._arn import account_arn, nag_name
 from ._handler import HANDLER_ID, SesProductionAccessHandler
 from ._template_size import TemplateSizeCheck
 from ._validation import _shown, _typed, check_flag
@@ -75,12 +75,16 @@ class WatchSettings:
             return
         if wanted.interval.to_minutes() != self.interval.to_minutes():
             _differs(
-                stack, "watch_interval", wanted.interval.to_human_string(),
+                stack,
+                "watch_interval",
+                wanted.interval.to_human_string(),
                 self.interval.to_human_string(),
             )
         if stack.resolve(wanted.parameter_prefix) != stack.resolve(self.parameter_prefix):
             _differs(
-                stack, "watch_parameter_prefix", repr(wanted.parameter_prefix),
+                stack,
+                "watch_parameter_prefix",
+                repr(wanted.parameter_prefix),
                 repr(self.parameter_prefix),
             )
         if not _same_topic(wanted.topic, self.topic, stack):
@@ -324,8 +328,11 @@ class SesProductionAccessWatch(Construct):
         self._regions: list[str] = []
         self._status_buses: list[str] = []
         stack = Stack.of(self)
-        handler.require(_inline.NOTIFY)
-        handler.require(_inline.WATCH)
+        handler.require(_inline.WATCH)  # with the status event's sending (EVENTS)
+        if Token.is_unresolved(settings.parameter_prefix) or (
+            settings.topic is not None and Token.is_unresolved(settings.topic.topic_arn)
+        ):
+            handler.require(_inline.VALIDATE)  # CloudFormation may resolve it to anything
 
         watch: dict[str, Any] = {
             "Regions": Lazy.list(_Regions(self._regions)),
@@ -356,7 +363,7 @@ class SesProductionAccessWatch(Construct):
                 resources=[parameters],
             )
         )
-        name = _nag_name(stack, parameters)
+        name = nag_name(stack, parameters)
         if name is not None:
             _acknowledgements.acknowledge(
                 handler.role, {f"AwsSolutions-IAM5[Resource::{name}]": PARAMETERS_WILDCARD}
@@ -366,14 +373,7 @@ class SesProductionAccessWatch(Construct):
             iam.PolicyStatement(
                 sid="WatchDefaultBus",
                 actions=["events:PutEvents"],
-                resources=[
-                    stack.format_arn(
-                        service="events",
-                        resource="event-bus",
-                        resource_name="default",
-                        arn_format=ArnFormat.SLASH_RESOURCE_NAME,
-                    )
-                ],
+                resources=[account_arn(stack, "events", "event-bus/default")],
             )
         )
         if settings.topic is not None:
@@ -429,23 +429,8 @@ class SesProductionAccessWatch(Construct):
         return cls(handler, WATCH_ID, settings=settings)
 
 
-def _nag_name(stack: Stack, arn: str) -> str | None:
-    """``arn`` as a cdk-nag finding names it (pseudo parameters as ``<AWS::Name>``), or
-    None for a form this does not name."""
-    resolved = stack.resolve(arn)
-    if isinstance(resolved, str):
-        return resolved
-    parts = resolved.get("Fn::Join", ["", [None]])[1]
-    named = [p if isinstance(p, str) else f"<{p.get('Ref')}>" for p in parts]
-    return None if "<None>" in named else "".join(named)
-
-
 def parameters_arn(stack: Stack, prefix: str) -> str:
     """The ARN of every parameter under ``prefix`` in the stack's (the function's) Region:
     ``arn:PARTITION:ssm:REGION:ACCOUNT:parameter/prefix/*``. The prefix's own leading
     slash is the ARN's separator."""
-    return stack.format_arn(
-        service="ssm",
-        resource=f"parameter{prefix}*",
-        arn_format=ArnFormat.NO_RESOURCE_NAME,
-    )
+    return account_arn(stack, "ssm", f"parameter{prefix}*")

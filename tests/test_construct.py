@@ -89,7 +89,6 @@ def test_role_allows_ses_reads_requests_its_stacks_status_and_its_own_log_group(
     assert "ManagedPolicyArns" not in role["Properties"]
     (policy,) = role["Properties"]["Policies"]
     statements = policy["PolicyDocument"]["Statement"]
-    ses_arn = ["arn:", {"Ref": "AWS::Partition"}]
     assert [(s["Action"], s["Resource"]) for s in statements] == [
         (["ses:GetAccount", "ses:ListEmailIdentities", "ses:ListConfigurationSets"], "*"),
         ("cloudformation:DescribeStacks", {"Ref": "AWS::StackId"}),
@@ -104,11 +103,11 @@ def test_role_allows_ses_reads_requests_its_stacks_status_and_its_own_log_group(
                 "ses:GetIdentityNotificationAttributes",
             ],
             [
-                {"Fn::Join": ["", [*ses_arn, ":ses:eu-west-1:123456789012:identity/*"]]},
+                {"Fn::Sub": "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*"},
                 {
-                    "Fn::Join": [
-                        "", [*ses_arn, ":ses:eu-west-1:123456789012:configuration-set/*"]
-                    ]
+                    "Fn::Sub": (
+                        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*"
+                    )
                 },
             ],
         ),

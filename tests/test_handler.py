@@ -261,7 +261,7 @@ def test_fails_before_the_deadline_when_throttling_never_ends(
     assert time.monotonic() - started < 4.0
     assert response["Status"] == "FAILED"
     assert "TooManyRequestsException" in response["Reason"]
-    assert "deploy again later" in response["Reason"]
+    assert "Deploy again later" in response["Reason"]
 
 
 def test_fails_on_bad_request_naming_the_props_without_quoting_secrets(
@@ -277,7 +277,7 @@ def test_fails_on_bad_request_naming_the_props_without_quoting_secrets(
     assert "ses:PutAccountDetails in eu-west-1 answered BadRequestException" in (
         response["Reason"]
     )
-    assert "check mail_type, website_url" in response["Reason"]
+    assert "Check mail_type, website_url" in response["Reason"]
     assert "Invalid WebsiteURL" not in response["Reason"]  # service messages are not echoed
     for secret in SECRETS:
         assert secret not in response["Reason"]
@@ -291,7 +291,7 @@ def test_fails_on_access_denied_saying_what_to_check(
     response = run(index, ses, response_receiver)
     assert response["Status"] == "FAILED"
     assert "AccessDeniedException" in response["Reason"]
-    assert "service control policy or permissions boundary" in response["Reason"]
+    assert "service control policies and permissions boundary" in response["Reason"]
 
 
 def test_fails_on_repeated_server_errors_after_bounded_retries(
@@ -463,7 +463,7 @@ def test_watchdog_says_when_the_request_had_been_sent(
     index.run(load_event("create", response_receiver.url), Context(5.0), lambda region: client)
     response = response_receiver.only_response()
     assert response["Status"] == "FAILED"
-    assert "The request for production access had been sent" in response["Reason"]
+    assert "The request had been sent" in response["Reason"]
 
 
 def test_watchdog_says_when_no_request_was_sent(

@@ -109,7 +109,7 @@ def test_fails_without_a_request_under_fail_naming_the_findings(index: ModuleTyp
     assert "NO_VERIFIED_IDENTITY, NO_BOUNCE_COMPLAINT_HANDLING; no request was sent" in (
         outcome.reason
     )
-    assert "a DENIED review cannot be resubmitted" in outcome.advice
+    assert "a DENIED review is final" in outcome.advice
 
 
 def test_submit_goes_on_with_the_request_when_not_ready(index: ModuleType) -> None:

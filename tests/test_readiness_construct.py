@@ -136,16 +136,12 @@ def test_readiness_reads_are_scoped_to_identities_and_configuration_sets_per_reg
     add(scope)
     add(scope, "Other", region="us-east-1")
     scoped = [s for s in statements(scope) if "ses:GetEmailIdentity" in s["Action"]]
-    resources = [
-        "".join(p if isinstance(p, str) else "<partition>" for p in r["Fn::Join"][1])
-        for s in scoped
-        for r in s["Resource"]
-    ]
+    resources = [r["Fn::Sub"] for s in scoped for r in s["Resource"]]
     assert resources == [
-        "arn:<partition>:ses:eu-west-1:123456789012:identity/*",
-        "arn:<partition>:ses:eu-west-1:123456789012:configuration-set/*",
-        "arn:<partition>:ses:us-east-1:123456789012:identity/*",
-        "arn:<partition>:ses:us-east-1:123456789012:configuration-set/*",
+        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*",
+        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*",
+        "arn:${AWS::Partition}:ses:us-east-1:123456789012:identity/*",
+        "arn:${AWS::Partition}:ses:us-east-1:123456789012:configuration-set/*",
     ]
 
 

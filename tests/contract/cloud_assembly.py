@@ -422,9 +422,15 @@ def _inline_code(function_properties: Mapping[str, Any], code_dir: Path) -> Path
     return code_dir
 
 
-def synthesize(command: Sequence[str], outdir: Path, cwd: Path = ROOT) -> subprocess.Popen[bytes]:
-    """Start synthesizing (as ``cdk synth`` would run the app) into `outdir`; the caller
-    waits, so that two apps can synthesize at once."""
+def synthesize(
+    command: Sequence[str],
+    outdir: Path,
+    cwd: Path = ROOT,
+    context: Mapping[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start synthesizing (as ``cdk synth`` would run the app, with ``-c KEY=VALUE`` for
+    each of `context`) into `outdir`; the caller waits, so that two apps can synthesize at
+    once."""
     cdk_json = json.loads((ROOT / "cdk.json").read_text())
     env = {
         k: v
@@ -435,7 +441,7 @@ def synthesize(command: Sequence[str], outdir: Path, cwd: Path = ROOT) -> subpro
     env.update(
         CDK_OUTDIR=str(outdir),
         # The context the CLI passes from cdk.json.
-        CDK_CONTEXT_JSON=json.dumps(cdk_json.get("context", {})),
+        CDK_CONTEXT_JSON=json.dumps({**cdk_json.get("context", {}), **(context or {})}),
         JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
         CDK_DISABLE_CLI_TELEMETRY="true",
     )

@@ -36,7 +36,7 @@ def test_fails_create_before_the_timeout_when_ses_throttles_forever(trace: Deplo
     response = create.response()
     assert response["Status"] == "FAILED"
     assert "TooManyRequestsException" in response["Reason"]
-    assert "deploy again later" in response["Reason"]
+    assert "Deploy again later" in response["Reason"]
     assert create.seconds_to_response() < _watchdog_budget(trace)
     assert not create.run.timed_out
 
@@ -63,8 +63,8 @@ def test_conflict_on_put_reports_success_with_the_review_read_afterwards(
 @pytest.mark.parametrize(
     ("scenario_name", "problem", "fix"),
     [
-        ("bad_request", "BadRequestException", "check mail_type, website_url"),
-        ("access_denied", "AccessDeniedException", "service control policy"),
+        ("bad_request", "BadRequestException", "Check mail_type, website_url"),
+        ("access_denied", "AccessDeniedException", "service control policies"),
         ("server_error", "InternalFailure", "Deploy again"),
     ],
 )

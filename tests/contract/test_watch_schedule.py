@@ -19,6 +19,7 @@ from moto_server import MOTO_ACCOUNT, moto_server
 from contract import ses_endpoint as ses
 from contract.cloud_assembly import (
     Artefact,
+    example_app_command,
     read_artefact,
     synthesize,
     wait_for,
@@ -35,6 +36,11 @@ STATUS_BUS_REGION = "us-east-1"  # and its status bus
 STATUS_BUS = f"arn:aws:events:{STATUS_BUS_REGION}:{ACCOUNT}:event-bus/ses-status"
 DEAD_ENDPOINT = "http://127.0.0.1:9"
 GET = "GetAccount"
+# app.py, the example, as `cdk synth -c watch_topic_arn=...` runs it with that topic.
+EXAMPLE = "example"
+EXAMPLE_STACK = "SesProductionAccessExample"
+EXAMPLE_PREFIX = f"/ses-production-access/{EXAMPLE_STACK}/"
+EXAMPLE_TOPIC = f"arn:aws:sns:{STACK_REGION}:{ACCOUNT}:{TOPIC_NAME}"
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +52,17 @@ def watching(tmp_path_factory: pytest.TempPathFactory) -> Artefact:
 
 
 @pytest.fixture(scope="module")
-def lab(watching: Artefact, runtime: LambdaRuntime) -> Lab:
-    return Lab({WATCHING: watching}, runtime)
+def example(tmp_path_factory: pytest.TempPathFactory) -> Artefact:
+    """app.py synthesized as `cdk synth -c watch_topic_arn=<the test's topic>` would."""
+    outdir = tmp_path_factory.mktemp("example-watching") / "cdk.out"
+    context = {"watch_topic_arn": EXAMPLE_TOPIC}
+    wait_for(synthesize(example_app_command(), outdir, context=context), "app.py")
+    return read_artefact(outdir, EXAMPLE_STACK)
+
+
+@pytest.fixture(scope="module")
+def lab(watching: Artefact, example: Artefact, runtime: LambdaRuntime) -> Lab:
+    return Lab({WATCHING: watching, EXAMPLE: example}, runtime)
 
 
 class Inbox:
@@ -93,9 +108,9 @@ class Peers:
             "AWS_ENDPOINT_URL_EVENTBRIDGE": self.url,
         }
 
-    def parameter(self, region: str) -> dict[str, Any] | None:
+    def parameter(self, region: str, prefix: str = PREFIX) -> dict[str, Any] | None:
         try:
-            value = self.ssm.get_parameter(Name=f"{PREFIX}{region}")["Parameter"]["Value"]
+            value = self.ssm.get_parameter(Name=f"{prefix}{region}")["Parameter"]["Value"]
         except self.ssm.exceptions.ParameterNotFound:
             return None
         record: dict[str, Any] = json.loads(value)
@@ -312,3 +327,52 @@ def test_the_deployment_records_a_decision_reaches_the_team_once_and_delete_remo
 
     assert deployment.delete().response()["Status"] == "SUCCESS"
     assert peers.parameter(STACK_REGION) is None
+
+
+# --- The example app, as a new user tries it (issue 10, "Done when") ------------------
+
+
+def test_the_example_app_schedules_its_one_function(example: Artefact) -> None:
+    (schedule,) = example.schedules(STACK_REGION, ACCOUNT)
+    assert schedule.expression == "rate(1 hour)"
+    assert schedule.invoke_permitted
+    assert schedule.event == {
+        "SesProductionAccessWatch": {
+            "Regions": [STACK_REGION],
+            "ParameterPrefix": EXAMPLE_PREFIX,
+            "TopicArn": EXAMPLE_TOPIC,
+        }
+    }
+    functions = [r for r in example.template["Resources"].values()
+                 if r["Type"] == "AWS::Lambda::Function"]  # fmt: skip
+    assert len(functions) == 1
+
+
+def test_the_example_app_tells_the_team_of_the_review_decision_once(
+    lab: Lab, peers: Peers
+) -> None:
+    with lab.deploy(EXAMPLE, environment=peers.environment()) as deployment:
+        create = deployment.create()
+        assert create.response()["Status"] == "SUCCESS"
+        assert create.response()["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+        assert deployment.ses.count("PutAccountDetails") == 1
+        record = peers.parameter(STACK_REGION, EXAMPLE_PREFIX)
+        assert state(record)[0] == "PENDING_REVIEW"
+        assert peers.emails.read() == []  # the deployment's first look is only recorded
+
+        deployment.ses.account(STACK_REGION).grant()  # AWS decides
+        tick(deployment)
+        tick(deployment)  # nothing new: nothing told again
+        record = peers.parameter(STACK_REGION, EXAMPLE_PREFIX)
+        assert state(record)[:2] == ("PRODUCTION", "GRANTED")
+        assert record is not None
+        assert record["PreviousSandboxStatus"] == "PENDING_REVIEW"
+        emails = peers.emails.read()
+        assert [e["Subject"] for e in emails] == [
+            f"Amazon SES {STACK_REGION} ({MOTO_ACCOUNT}): PRODUCTION"
+        ]
+        assert "You may now send to any recipient" in emails[0]["Message"]
+        events = peers.events.read()
+        assert [e["detail"]["SandboxStatus"] for e in events] == ["PRODUCTION"]
+        assert events[0]["detail"]["Trigger"] == "Schedule"
+        assert peers.status_bus.read() == []  # the example names no status bus

@@ -37,6 +37,11 @@ INHERENT = {
     # The readiness reads: every identity and configuration set of the instance's Region.
     SES_READ.format(kind="identity"): "GetEmailIdentity",
     SES_READ.format(kind="configuration-set"): "GetEmailIdentity",
+    # The watcher (on in the example): one parameter per Region under the stack's prefix,
+    # and a schedule whose missed run the next one catches up.
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>"
+    ":parameter/ses-production-access/SesProductionAccessExample/*]": "prefix",
+    "Serverless-EventBusDLQ": "next run",
 }
 # cdk-nag 3.x reads acknowledgements from this construct metadata, written by
 # aws-cdk-lib's own Validations.of(scope).acknowledge(), so no cdk-nag import is needed.
