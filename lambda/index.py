@@ -1562,19 +1562,21 @@ def check_readiness(
     return readiness, held_outcome(desired, state, readiness, physical_id)
 
 
-def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
-    identities: list[dict[str, Any]] = []
+def _listed(ses: SesAccount, operation: str, key: str, size: int) -> list[Any]:
+    """The `key` list of up to READINESS_MAX_PAGES pages of `operation`, by NextToken."""
+    found: list[Any] = []
     token = None
     for _ in range(READINESS_MAX_PAGES):
-        page = ses.call(
-            "ListEmailIdentities",
-            PageSize=READINESS_PAGE_SIZE,
-            **({"NextToken": token} if token else {}),
-        )
-        identities += page.get("EmailIdentities") or []
+        page = ses.call(operation, PageSize=size, **({"NextToken": token} if token else {}))
+        found += page.get(key) or []
         token = page.get("NextToken")
         if not token:
             break
+    return found
+
+
+def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
+    identities = _listed(ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE)
     usable = [
         i for i in identities
         if i.get("SendingEnabled") and i.get("VerificationStatus") == "SUCCESS"
@@ -1597,8 +1599,7 @@ def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
 
 def _handled_elsewhere(ses: SesAccount, identities: list[str]) -> bool:
     """An event destination for bounces and complaints, or identity notification topics."""
-    sets = ses.call("ListConfigurationSets", PageSize=READINESS_MAX_SETS)
-    for name in (sets.get("ConfigurationSets") or [])[:READINESS_MAX_SETS]:
+    for name in _listed(ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS):
         answer = ses.call("GetConfigurationSetEventDestinations", ConfigurationSetName=name)
         for destination in answer.get("EventDestinations") or []:
             matching = set(destination.get("MatchingEventTypes") or ())

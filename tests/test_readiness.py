@@ -293,6 +293,36 @@ def test_identities_are_read_page_by_page(index: ModuleType, ses: Ses) -> None:
     assert ses.check(index, suppressed=("BOUNCE", "COMPLAINT")).ready is True
 
 
+def test_configuration_sets_are_read_page_by_page(index: ModuleType, ses: Ses) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    first = [f"set-{n}" for n in range(10)]
+    ses.stub2.add_response(
+        "list_configuration_sets", {"ConfigurationSets": first, "NextToken": "page-2"},
+        {"PageSize": 10},
+    )
+    ses.stub2.add_response(
+        "list_configuration_sets", {"ConfigurationSets": ["set-10"]},
+        {"PageSize": 10, "NextToken": "page-2"},
+    )
+    for name in first:
+        ses.stub2.add_response(
+            "get_configuration_set_event_destinations", {"EventDestinations": []},
+            {"ConfigurationSetName": name},
+        )
+    ses.stub2.add_response(
+        "get_configuration_set_event_destinations",
+        {"EventDestinations": [{
+            "Name": "d", "Enabled": True, "MatchingEventTypes": ["BOUNCE", "COMPLAINT"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:t"},
+        }]},
+        {"ConfigurationSetName": "set-10"},
+    )
+    readiness = ses.check(index)
+    assert "NO_BOUNCE_COMPLAINT_HANDLING" not in readiness.findings
+    assert readiness.ready is True
+
+
 def test_access_denied_makes_readiness_unknown_not_a_failure(
     index: ModuleType, ses: Ses
 ) -> None:
