@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Fn, Stack
+from aws_cdk import Fn, Stack, Token
 
 _PSEUDO = {"AWS::Partition", "AWS::Region", "AWS::AccountId"}
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
@@ -30,7 +30,9 @@ def account_arn(stack: Stack, service: str, resource: str, region: str | None = 
     ``parameter/p/*``)."""
     region_part = _part(stack, stack.region if region is None else region, "AWS::Region")
     account_part = _part(stack, stack.account, "AWS::AccountId")
-    if region_part is None or account_part is None:  # only CloudFormation knows them
+    # A token in the resource (a parameter prefix, a nested stack's name) or a Region or
+    # account only CloudFormation knows: Fn::Sub takes a plain string, so join instead.
+    if region_part is None or account_part is None or Token.is_unresolved(resource):
         return stack.format_arn(service=service, region=region, resource=resource)
     return Fn.sub(f"arn:${{AWS::Partition}}:{service}:{region_part}:{account_part}:{resource}")
 

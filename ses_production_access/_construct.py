@@ -222,7 +222,10 @@ class SesProductionAccess(Construct):
 
         self._handler = SesProductionAccessHandler.of(stack, settings)
         self._handler.require(_inline.READINESS)
-        if props.checked_at_deploy or Token.is_unresolved(status_bus_arn):
+        # A value CloudFormation resolves may be anything: the handler then checks it.
+        if any(Token.is_unresolved(v) for v in (status_bus_arn, when_not_ready_value)) or (
+            props.checked_at_deploy
+        ):
             self._handler.require(_inline.VALIDATE)
         self._handler.allow_readiness(self.region)
         if not report_only_value:

@@ -167,10 +167,14 @@ def slim(source: str, features: Iterable[str] = FEATURES) -> str:
     # ast.unparse writes every statement on one line and no string over several, so
     # leading spaces are indentation only: four a level, written here as one.
     code = re.sub(r"(?m)^(?:    )+", lambda m: " " * (len(m.group()) // 4), code) + "\n"
-    tight = tighten(code)
     # The same program or nothing: a tokenizer that splits differently (a Python to
     # come) leaves the code as ast.unparse wrote it.
-    return tight if ast.dump(ast.parse(tight)) == ast.dump(ast.parse(code)) else code
+    try:
+        tight = tighten(code)
+        same = ast.dump(ast.parse(tight)) == ast.dump(ast.parse(code))
+    except (SyntaxError, tokenize.TokenError):
+        same = False
+    return tight if same else code
 
 
 # A line that opens a block (or decorates one): never joined to the line before it.

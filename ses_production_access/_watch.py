@@ -47,6 +47,10 @@ PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
 PROP_STATUS_BUS_ARN = "StatusBusArn"
 _PREFIX_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-/]*")
+# A topic ARN as SNS writes it (the handler's own check, for a token, is the same).
+_TOPIC_ARN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
 
 # cdk-nag findings the watcher brings, acknowledged with their reason (see
 # _acknowledgements): the parameters' wildcard, and the schedule's target without a DLQ.
@@ -248,6 +252,12 @@ def check_topic(value: object) -> sns.ITopic | None:
             "sns.Topic.from_topic_arn(scope, 'Topic', arn)."
         )
     topic: sns.ITopic = value  # type: ignore[assignment]
+    arn = topic.topic_arn
+    if not Token.is_unresolved(arn) and not _TOPIC_ARN.fullmatch(arn):
+        raise ValueError(
+            f"watch_topic's ARN {_shown(arn)} is not an SNS topic's "
+            "(arn:aws:sns:REGION:ACCOUNT:NAME): give the topic's ARN as SNS shows it."
+        )
     if topic.fifo is True:
         raise ValueError(
             f"watch_topic {topic.node.path} is a FIFO topic: a message to it needs a "

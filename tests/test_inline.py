@@ -166,6 +166,15 @@ def test_words_and_numbers_keep_the_space_they_need() -> None:
     assert ast.dump(ast.parse(tight)) == ast.dump(ast.parse(code))
 
 
+def test_code_the_tightening_would_change_is_left_as_unparse_wrote_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_inline, "tighten", lambda code: code.replace("b = 2", "b = 3"))
+    assert _inline.slim("a = 1\nb = 2\n") == "a = 1\nb = 2\n"
+    monkeypatch.setattr(_inline, "tighten", lambda code: code + "def (\n")
+    assert _inline.slim("a = 1\n") == "a = 1\n"
+
+
 def test_an_import_nothing_reads_is_left_out() -> None:
     slim = _inline.slim(
         "import os\nfrom typing import Any, Protocol\nimport urllib.parse\n"

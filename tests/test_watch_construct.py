@@ -494,6 +494,16 @@ def test_fails_on_a_watch_topic_that_is_not_a_topic() -> None:
         add(make_stack(), watch=True, watch_topic=TOPIC_ARN)
 
 
+@pytest.mark.parametrize(
+    "arn", ["arn:aws:sns:eu-west-1:12345:t", "arn:aws:sqs:eu-west-1:123456789012:t"]
+)
+def test_fails_on_a_watch_topic_whose_arn_is_not_a_topics(arn: str) -> None:
+    stack = make_stack()
+    topic = sns.Topic.from_topic_arn(stack, "Odd", arn)
+    with pytest.raises(ValueError, match=r"watch_topic's ARN .* is not an SNS topic's"):
+        add(stack, watch=True, watch_topic=topic)
+
+
 def test_fails_on_a_fifo_watch_topic() -> None:
     stack = make_stack()
     fifo = sns.Topic.from_topic_arn(stack, "Fifo", f"{TOPIC_ARN}.fifo")
