@@ -223,9 +223,8 @@ class SesProductionAccess(Construct):
         self._handler = SesProductionAccessHandler.of(stack, settings)
         self._handler.require(_inline.READINESS)
         # A value CloudFormation resolves may be anything: the handler then checks it.
-        if any(Token.is_unresolved(v) for v in (status_bus_arn, when_not_ready_value)) or (
-            props.checked_at_deploy
-        ):
+        tokens = (status_bus_arn, when_not_ready_value)
+        if props.checked_at_deploy or any(Token.is_unresolved(v) for v in tokens):
             self._handler.require(_inline.VALIDATE)
         self._handler.allow_readiness(self.region)
         if not report_only_value:

@@ -198,7 +198,8 @@ def _tight_line(tokens: list[tokenize.TokenInfo]) -> str:
             if token.type == _FSTRING_START and depth == 1:
                 start = token.start
             if token.type == _FSTRING_END and depth == 1:
-                _append(parts, _span(token.line, start, token.end), number)
+                # ast.unparse never writes a string over two lines: one line holds it.
+                _append(parts, token.line[start[1] : token.end[1]], number)
                 number = False
             if token.type == _FSTRING_END:
                 depth -= 1
@@ -206,10 +207,6 @@ def _tight_line(tokens: list[tokenize.TokenInfo]) -> str:
         _append(parts, token.string, number)
         number = token.type == tokenize.NUMBER
     return "".join(parts)
-
-
-def _span(line: str, start: tuple[int, int], end: tuple[int, int]) -> str:
-    return line[start[1] : end[1]]  # ast.unparse never writes a string over two lines
 
 
 def _append(parts: list[str], text: str, after_number: bool) -> None:

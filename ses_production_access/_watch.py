@@ -47,8 +47,9 @@ PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
 PROP_STATUS_BUS_ARN = "StatusBusArn"
 _PREFIX_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-/]*")
-# A topic ARN as SNS writes it (the handler's own check, for a token, is the same).
-_TOPIC_ARN = re.compile(
+# The handler's own pattern (lambda/index.py, _TOPIC_ARN_PATTERN, which checks a token's
+# value); a test keeps the two equal.
+TOPIC_ARN_PATTERN = re.compile(
     r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
 )
 
@@ -253,7 +254,7 @@ def check_topic(value: object) -> sns.ITopic | None:
         )
     topic: sns.ITopic = value  # type: ignore[assignment]
     arn = topic.topic_arn
-    if not Token.is_unresolved(arn) and not _TOPIC_ARN.fullmatch(arn):
+    if not Token.is_unresolved(arn) and not TOPIC_ARN_PATTERN.fullmatch(arn):
         raise ValueError(
             f"watch_topic's ARN {_shown(arn)} is not an SNS topic's "
             "(arn:aws:sns:REGION:ACCOUNT:NAME): give the topic's ARN as SNS shows it."

@@ -79,12 +79,13 @@ def test_construct_points_at_the_handler_entry_point(index: ModuleType) -> None:
 def test_handler_patterns_match_the_librarys(index: ModuleType) -> None:
     # Synth time and deploy time must accept and refuse the same values: both sides also
     # run the same table of cases (tests/events/validation_cases.json).
-    from ses_production_access import _input_rules
+    from ses_production_access import _input_rules, _watch
 
     assert index._REGION_PATTERN.pattern == _input_rules.REGION_PATTERN.pattern
     assert index._LOCAL_PART_PATTERN.pattern == _input_rules.LOCAL_PART_PATTERN.pattern
     assert index._LABEL_PATTERN.pattern == _input_rules.LABEL_PATTERN.pattern
     assert set(index._INVISIBLE_CATEGORIES) == _input_rules.INVISIBLE_CATEGORIES
+    assert index._TOPIC_ARN_PATTERN.pattern == _watch.TOPIC_ARN_PATTERN.pattern
 
 
 def test_handler_host_limits_match_the_librarys(index: ModuleType) -> None:
