@@ -9,6 +9,7 @@ stack is environment-agnostic otherwise.
 import os
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 
 from ses_production_access import ContactLanguage, MailType, SesProductionAccess, UseCase
@@ -17,18 +18,23 @@ app = cdk.App()
 account = app.node.try_get_context("account") or os.environ.get("CDK_DEFAULT_ACCOUNT")
 region = app.node.try_get_context("region") or os.environ.get("CDK_DEFAULT_REGION")
 env = cdk.Environment(account=account, region=region) if account or region else None
-# An existing SNS topic that hears when AWS decides (-c watch_topic_arn=arn:aws:sns:...).
+# An existing SNS topic that hears when AWS decides (-c watch_topic_arn=arn:aws:sns:...),
+# and its KMS key if it is encrypted with one (-c watch_topic_key_arn=arn:aws:kms:...).
 topic_arn = app.node.try_get_context("watch_topic_arn")
+topic_key_arn = app.node.try_get_context("watch_topic_key_arn")
 
 # No bootstrap version check: the template has no asset either, so it deploys into an
-# account that was never CDK-bootstrapped.
+# account that was never CDK-bootstrapped. Written without indentation, it stays within
+# CloudFormation's 51,200-byte TemplateBody limit with every feature shown here.
 stack = cdk.Stack(
     app,
     "SesProductionAccessExample",
     env=env,
     synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
+    suppress_template_indentation=True,
 )
 topic = sns.Topic.from_topic_arn(stack, "WatchTopic", topic_arn) if topic_arn else None
+topic_key = kms.Key.from_key_arn(stack, "WatchTopicKey", topic_key_arn) if topic_key_arn else None
 
 access = SesProductionAccess(
     stack,
@@ -50,6 +56,7 @@ access = SesProductionAccess(
     # on the default event bus and, if given, the topic.
     watch=True,
     watch_topic=topic,
+    watch_topic_master_key=topic_key,
 )
 
 app.synth()

@@ -140,6 +140,8 @@ SES_READ_TIMEOUT_SECONDS = 20.0
 SES_SERVER_ERROR_ATTEMPTS = 3
 SES_BACKOFF_BASE_SECONDS = 0.5
 SES_BACKOFF_MAX_SECONDS = 8.0
+# How long a Create retries AccessDeniedException (its role may not have propagated yet).
+IAM_PROPAGATION_SECONDS = 10.0
 # After a successful PutAccountDetails, how often GetAccount is read again until the
 # review shows up (the state is eventually consistent).
 REREAD_ATTEMPTS = 3
@@ -227,7 +229,8 @@ class AccountState:
         )
 
     def after_accepted_request(self) -> AccountState:
-        """What an accepted request means when SES cannot be read again: a review is open."""
+        """What an accepted request means when SES cannot be read again, or shows no review
+        yet: a review is open."""
         return dataclasses.replace(
             self, has_details=True, review_status="PENDING", case_id=None
         )
@@ -1069,16 +1072,20 @@ FEATURE = ""
 # Readiness: what reviewers look at, read before a request (and in report-only mode).
 FEATURE = "readiness"
 
-# Finding code: (whether it holds a request back, one line of advice).
+# Finding code: whether it holds a request back. A check that could not run is a finding
+# of its own; it holds a request back only when nothing else read can decide what it
+# decides (why each holds or not: README, "Ready before asking"; advice: FINDING_ADVICE).
 FINDINGS = {
-    "NO_VERIFIED_IDENTITY": (True, "Verify the domain (or an address) you send from."),
-    "NO_VERIFIED_DOMAIN": (False, "Verify your sending domain, not only addresses."),
-    "DKIM_NOT_SET_UP": (False, "Set up DKIM (Easy DKIM) for every verified domain."),
-    "NO_CUSTOM_MAIL_FROM": (False, "Give a verified domain a custom MAIL FROM domain."),
-    "NO_BOUNCE_COMPLAINT_HANDLING": (
-        True, "Handle bounces and complaints: suppression list, event destination or topics."
-    ),
-    "READINESS_UNKNOWN": (True, "Nothing could be read: check the function's role."),
+    "NO_VERIFIED_IDENTITY": True,
+    "NO_VERIFIED_DOMAIN": False,
+    "DKIM_NOT_SET_UP": False,
+    "NO_CUSTOM_MAIL_FROM": False,
+    "NO_BOUNCE_COMPLAINT_HANDLING": True,
+    "BOUNCES_BY_EMAIL_ONLY": False,
+    "IDENTITIES_UNREADABLE": True,
+    "IDENTITY_DETAILS_UNREADABLE": False,
+    "EVENT_DESTINATIONS_UNREADABLE": False,
+    "NOTIFICATIONS_UNREADABLE": False,
 }
 BOTH = {"BOUNCE", "COMPLAINT"}
 # Bounds: calls and time stay small however many identities the account has.
@@ -1095,22 +1102,34 @@ class ReadinessFacts:
     addresses: tuple[str, ...] = ()  # verified for sending
     dkim: tuple[str, ...] = ()  # domains whose DKIM works
     mail_from: tuple[str, ...] = ()  # domains with a working custom MAIL FROM
+    # Bounces and complaints reach something that acts on them: the suppression list, an
+    # event destination or notification topics.
     bounce_handling: bool = False
-    unreadable: bool = False
+    # ...or are emailed to the sender (email feedback forwarding, on by default).
+    forwarded: bool = False
+    unreadable: tuple[str, ...] = ()  # the *_UNREADABLE findings of the checks that failed
 
 
 def judge(facts: ReadinessFacts) -> Readiness:
     """The findings (in FINDINGS' order) and whether the account is ready."""
+    failed = set(facts.unreadable)
+    known = "IDENTITIES_UNREADABLE" not in failed
+    details = known and "IDENTITY_DETAILS_UNREADABLE" not in failed
+    identity = facts.domains or facts.addresses
+    # SES turns email feedback forwarding off only for an identity whose bounces and
+    # complaints both go to topics: a verified identity whose notifications cannot be read
+    # gets its feedback one way or the other.
+    received = facts.forwarded or (bool(identity) and "NOTIFICATIONS_UNREADABLE" in failed)
     found = {
-        "READINESS_UNKNOWN": facts.unreadable,
-        "NO_VERIFIED_IDENTITY": not facts.unreadable and not (facts.domains or facts.addresses),
+        "NO_VERIFIED_IDENTITY": known and not identity,
         "NO_VERIFIED_DOMAIN": bool(facts.addresses) and not facts.domains,
-        "DKIM_NOT_SET_UP": len(facts.dkim) < len(facts.domains),
-        "NO_CUSTOM_MAIL_FROM": bool(facts.domains) and not facts.mail_from,
-        "NO_BOUNCE_COMPLAINT_HANDLING": not facts.unreadable and not facts.bounce_handling,
+        "DKIM_NOT_SET_UP": details and len(facts.dkim) < len(facts.domains),
+        "NO_CUSTOM_MAIL_FROM": details and bool(facts.domains) and not facts.mail_from,
+        "NO_BOUNCE_COMPLAINT_HANDLING": known and not facts.bounce_handling and not received,
+        "BOUNCES_BY_EMAIL_ONLY": facts.forwarded and not facts.bounce_handling,
     }
-    findings = tuple(code for code in FINDINGS if found[code])
-    return Readiness(findings, not any(FINDINGS[code][0] for code in findings))
+    findings = tuple(code for code in FINDINGS if found.get(code) or code in failed)
+    return Readiness(findings, not any(FINDINGS[code] for code in findings))
 
 
 def held_outcome(
@@ -1170,13 +1189,20 @@ _THROTTLING_CODES = ("TooManyRequestsException", "ThrottlingException", "Throttl
 _ERROR_ADVICE = {
     "BadRequestException": "Check mail_type, website_url and the contacts.",
     "AccessDeniedException": (
-        "Check the role's service control policies and permissions boundary, and that "
-        "SES is in the Region."
+        "Check its policy, service control policies and permissions boundary, and that SES "
+        "is in the Region."
     ),
     "NotFoundException": "Check the Region.",
     "NoCredentialsError": "Check the function's execution role.",
     "ParamValidationError": "Check the construct's props.",
 }
+
+
+def _role(error: ClientError) -> str:
+    """The role an AccessDeniedException names: its ARN is safe to show (nothing else of a
+    service message is ever used)."""
+    found = re.search(r"assumed-role/([\w+=,.@-]+)/", str(error))
+    return f"role {found[1]}" if found else "the function's role"
 
 
 def _error_code(error: ClientError) -> tuple[str, int]:
@@ -1206,8 +1232,12 @@ class SesAccount:
         sleep: Callable[[float], None] = time.sleep,
         v1_client: Callable[[], Any] | None = None,
         put_seconds: float = 0.0,
+        denied_until: float = 0.0,
     ) -> None:
         self._put_seconds = put_seconds  # the longest a Put can take with this client
+        # Until then AccessDeniedException is retried: IAM is eventually consistent, and a
+        # Create runs with a role created seconds before.
+        self._denied_until = denied_until
         self._client = client
         self._v1_client = v1_client
         self._region = region
@@ -1245,7 +1275,9 @@ class SesAccount:
     def v1(self) -> SesAccount:
         """The same Region through the SES (v1) API, for what SES v2 does not show."""
         client = self._v1_client() if self._v1_client else make_ses_client(self._region, "ses")
-        return SesAccount(client, self._region, self._deadline, self._progress)
+        return SesAccount(
+            client, self._region, self._deadline, self._progress, denied_until=self._denied_until
+        )
 
     def pause(self, seconds: float) -> bool:
         """Wait if the deadline allows it; False when it does not."""
@@ -1267,13 +1299,20 @@ class SesAccount:
                 if code == "ConflictException" and operation == "PutAccountDetails":
                     raise ConflictError(operation) from error
                 throttled = code in _THROTTLING_CODES or status == 429
-                retry = throttled or (status >= 500 and attempt < SES_SERVER_ERROR_ATTEMPTS)
+                denied = code == "AccessDeniedException"
+                retry = (
+                    throttled
+                    or (denied and self._clock() < self._denied_until)
+                    or (status >= 500 and attempt < SES_SERVER_ERROR_ATTEMPTS)
+                )
                 problem = (
                     f"SES throttled {name} ({code}, {attempt} attempts)"
                     if throttled
                     else f"{name} answered {code} (HTTP {status}, {attempt} attempts)"
                 )
                 advice = self._advice(code, throttled)
+                if denied:
+                    advice = f"Allow ses:{operation} to {_role(error)}. {advice}"
             except (NetworkError, HTTPClientError) as error:
                 # No HTTP answer at all: refused, dropped, timed out. Worth another try.
                 retry = attempt < SES_SERVER_ERROR_ATTEMPTS
@@ -1549,15 +1588,10 @@ FEATURE = "readiness"
 def check_readiness(
     ses: SesAccount, desired: Desired, state: AccountState, physical_id: str
 ) -> tuple[Readiness, Outcome | None]:
-    """Identities, DKIM, MAIL FROM and bounce and complaint handling, within bounds (an
-    error makes the readiness unknown, which holds a request back, never a failure), and
-    the answer when that means no request."""
-    try:
-        facts = _readiness_facts(ses, state)
-    except SesError as error:
-        logger.warning("Readiness could not be read: %s", error.reason)
-        facts = ReadinessFacts(unreadable=True)
-    readiness = judge(facts)
+    """Identities, DKIM, MAIL FROM and bounce and complaint handling, within bounds (a read
+    that fails is a finding of its own, never a failure), and the answer when that means
+    no request."""
+    readiness = judge(_readiness_facts(ses, state))
     logger.info("Readiness in %s: %s", desired.region, ", ".join(readiness.findings) or "ready")
     return readiness, held_outcome(desired, state, readiness, physical_id)
 
@@ -1575,8 +1609,21 @@ def _listed(ses: SesAccount, operation: str, key: str, size: int) -> list[Any]:
     return found
 
 
+def _read(failed: list[str], code: str, read: Callable[[], Any], default: Any) -> Any:
+    """`read()`, or `default` with `code` noted when SES refuses it or does not answer."""
+    try:
+        return read()
+    except SesError as error:
+        logger.warning("%s: %s", code, error.reason)
+        failed.append(code)
+        return default
+
+
 def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
-    identities = _listed(ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE)
+    failed: list[str] = []
+    identities = _read(failed, "IDENTITIES_UNREADABLE", lambda: _listed(
+        ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE
+    ), [])
     usable = [
         i for i in identities
         if i.get("SendingEnabled") and i.get("VerificationStatus") == "SUCCESS"
@@ -1586,34 +1633,43 @@ def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
     dkim, mail_from = [], []
     checked = domains[:READINESS_MAX_DOMAINS]
     for domain in checked:
-        details = ses.call("GetEmailIdentity", EmailIdentity=domain)
+        details = _read(failed, "IDENTITY_DETAILS_UNREADABLE", functools.partial(
+            ses.call, "GetEmailIdentity", EmailIdentity=domain
+        ), None)
+        if details is None:
+            break
         if (details.get("DkimAttributes") or {}).get("Status") == "SUCCESS":
             dkim.append(domain)
         if (details.get("MailFromAttributes") or {}).get("MailFromDomainStatus") == "SUCCESS":
             mail_from.append(domain)
+    handled = BOTH <= set(state.suppressed_reasons) or _read(
+        failed, "EVENT_DESTINATIONS_UNREADABLE", functools.partial(_destinations, ses), False
+    )
+    forwarded = False
+    if not handled and usable:
+        notifications = _read(failed, "NOTIFICATIONS_UNREADABLE", lambda: ses.v1().call(
+            "GetIdentityNotificationAttributes",
+            Identities=(domains + addresses)[:NOTIFICATION_IDENTITIES_MAX],
+        ).get("NotificationAttributes") or {}, {}).values()
+        handled = any(a.get("BounceTopic") and a.get("ComplaintTopic") for a in notifications)
+        forwarded = any(a.get("ForwardingEnabled") for a in notifications)
     return ReadinessFacts(
-        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from),
-        BOTH <= set(state.suppressed_reasons) or _handled_elsewhere(ses, domains + addresses),
+        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from), handled, forwarded,
+        tuple(failed),
     )
 
 
-def _handled_elsewhere(ses: SesAccount, identities: list[str]) -> bool:
-    """An event destination for bounces and complaints, or identity notification topics."""
+def _destinations(ses: SesAccount) -> bool:
+    """A configuration set whose enabled event destinations, together, take both."""
     for name in _listed(ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS):
         answer = ses.call("GetConfigurationSetEventDestinations", ConfigurationSetName=name)
+        matching: set[str] = set()
         for destination in answer.get("EventDestinations") or []:
-            matching = set(destination.get("MatchingEventTypes") or ())
-            if destination.get("Enabled") and BOTH <= matching:
-                return True
-    if not identities:
-        return False
-    answer = ses.v1().call(
-        "GetIdentityNotificationAttributes", Identities=identities[:NOTIFICATION_IDENTITIES_MAX]
-    )
-    return any(
-        a.get("BounceTopic") and a.get("ComplaintTopic")
-        for a in (answer.get("NotificationAttributes") or {}).values()
-    )
+            if destination.get("Enabled"):
+                matching.update(destination.get("MatchingEventTypes") or ())
+        if BOTH <= matching:
+            return True
+    return False
 
 
 READINESS.append(check_readiness)
@@ -1709,7 +1765,9 @@ def _submit(
         # user's stack) would be wrong. Report it with what was read before the request.
         logger.warning("Reading the state after the request failed: %s", error.reason)
         return before.after_accepted_request()
-    return state
+    # GetAccount is eventually consistent: a read that shows no open review yet is stale,
+    # since AWS accepted the request.
+    return state.after_accepted_request() if decide(state) is Action.SUBMIT else state
 
 
 class _RedactingFilter(logging.Filter):
@@ -1834,6 +1892,8 @@ def _work(
     """process() in a worker thread under the watchdog."""
     deadline = started + budget.ses
     fallback_id = event_physical_id(event, default_region)
+    create = event.get("RequestType") == "Create"
+    denied_until = started + IAM_PROPAGATION_SECONDS if create else 0.0
 
     put_seconds = 0.0
     if client_factory is make_ses_client:
@@ -1847,7 +1907,7 @@ def _work(
         v1 = functools.partial(v1_client_factory, region) if v1_client_factory else None
         return SesAccount(
             client_factory(region), region, deadline, progress, v1_client=v1,
-            put_seconds=put_seconds,
+            put_seconds=put_seconds, denied_until=denied_until,
         )
 
     result: list[Outcome] = []
@@ -1989,5 +2049,35 @@ def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: flo
 
 ENTRY_POINTS[WATCH_KEY] = watch_run
 AFTER_ANSWER.append(record_after_answer)
+
+FEATURE = ""
+
+
+# What only the command line reads: no template includes it.
+FEATURE = "commands"
+
+# One line of advice for each finding (FINDINGS), printed with it.
+FINDING_ADVICE = {
+    "NO_VERIFIED_IDENTITY": "Verify the domain (or an address) you send from.",
+    "NO_VERIFIED_DOMAIN": "Verify your sending domain, not only addresses.",
+    "DKIM_NOT_SET_UP": "Set up DKIM (Easy DKIM) for every verified domain.",
+    "NO_CUSTOM_MAIL_FROM": "Give a verified domain a custom MAIL FROM domain.",
+    "NO_BOUNCE_COMPLAINT_HANDLING": (
+        "Handle bounces and complaints: the suppression list, an event destination or "
+        "notification topics."
+    ),
+    "BOUNCES_BY_EMAIL_ONLY": (
+        "Bounces and complaints only reach you by email: act on them with the suppression "
+        "list, an event destination or notification topics."
+    ),
+    "IDENTITIES_UNREADABLE": "Let the function's role call ses:ListEmailIdentities.",
+    "IDENTITY_DETAILS_UNREADABLE": "Let the function's role call ses:GetEmailIdentity.",
+    "EVENT_DESTINATIONS_UNREADABLE": (
+        "Let the function's role call ses:GetConfigurationSetEventDestinations."
+    ),
+    "NOTIFICATIONS_UNREADABLE": (
+        "Let the function's role call ses:GetIdentityNotificationAttributes (SES v1)."
+    ),
+}
 
 FEATURE = ""

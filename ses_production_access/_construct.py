@@ -82,6 +82,7 @@ class SesProductionAccess(Construct):
         watch: bool = False,
         watch_interval: Duration | None = None,
         watch_topic: sns.ITopic | None = None,
+        watch_topic_master_key: kms.IKey | None = None,
         watch_parameter_prefix: str | None = None,
         when_not_ready: WhenNotReady | str = WhenNotReady.HOLD,
         report_only: bool = False,
@@ -146,6 +147,13 @@ class SesProductionAccess(Construct):
         :param watch_topic: A standard SNS topic that gets an email-readable message on
             each change of a Region's state (with ``watch``). Shared by every instance in
             the stack. Default: - no message; the change goes to the default event bus.
+        :param watch_topic_master_key: The KMS key of an SSE-KMS ``watch_topic`` (its key
+            ARN, not an alias: KMS authorises on the key); the role may then use it through
+            SNS in the topic's Region only. Needed for a topic imported by its ARN alone
+            (``sns.Topic.from_topic_arn``), which carries no key. Shared by every instance
+            in the stack. Default: - the topic's own ``master_key`` (``sns.Topic(master_key=
+            ...)``, ``sns.Topic.from_topic_attributes(key_arn=...)``); none for a topic
+            without SSE-KMS or with the AWS-managed ``aws/sns`` key.
         :param watch_parameter_prefix: The SSM parameter path under which the watcher
             keeps each Region's state, as ``<prefix><Region>`` (with ``watch``). Shared by
             every instance in the stack.
@@ -198,6 +206,7 @@ class SesProductionAccess(Construct):
             watch=watch,
             watch_interval=watch_interval,
             watch_topic=watch_topic,
+            watch_topic_master_key=watch_topic_master_key,
             watch_parameter_prefix=watch_parameter_prefix,
         )
         _watch.check_can_share(stack, watch_settings)

@@ -105,14 +105,21 @@ def _key_shown(key: kms.IKey | None) -> str:
     return "(no key)" if key is None else key.node.path
 
 
-# What the readiness checks read (see lambda/index.py): account-level reads on "*", and
-# reads of identities and configuration sets, scoped to those resource types.
-ACCOUNT_LEVEL_READS = ("ses:GetAccount", "ses:ListEmailIdentities", "ses:ListConfigurationSets")
-RESOURCE_LEVEL_READS = (
-    "ses:GetEmailIdentity",
-    "ses:GetConfigurationSetEventDestinations",
+# The SES actions the role is granted, by the resource type the Service Authorization
+# Reference gives each ("Actions defined by Amazon SES" and "... Amazon Simple Email Service
+# v2"): an action with none is evaluated against "*", and a statement naming ARNs for it
+# would never match. ACCOUNT_LEVEL_READS are the reads of the first kind (the readiness
+# checks' v1 read of notification topics among them); the others read one resource type.
+ACCOUNT_LEVEL_READS = (
+    "ses:GetAccount",
+    "ses:ListEmailIdentities",
+    "ses:ListConfigurationSets",
     "ses:GetIdentityNotificationAttributes",
 )
+RESOURCE_LEVEL_READS = {
+    "ses:GetEmailIdentity": "identity",
+    "ses:GetConfigurationSetEventDestinations": "configuration-set",
+}
 
 
 @jsii.implements(IStableStringProducer)
@@ -263,12 +270,9 @@ class SesProductionAccessHandler(Construct):
         if any(stack.resolve(r) == stack.resolve(region) for r in self._readiness_regions):
             return
         self._readiness_regions.append(region)
-        resources = [
-            account_arn(stack, "ses", f"{kind}/*", region)
-            for kind in ("identity", "configuration-set")
-        ]
-        self.allow(iam.PolicyStatement(actions=list(RESOURCE_LEVEL_READS), resources=resources))
-        for resource in resources:
+        for action, kind in RESOURCE_LEVEL_READS.items():
+            resource = account_arn(stack, "ses", f"{kind}/*", region)
+            self.allow(iam.PolicyStatement(actions=[action], resources=[resource]))
             name = nag_name(stack, resource)
             if name is not None:
                 _acknowledgements.acknowledge(

@@ -31,7 +31,8 @@ NOTIFY = "notify"  # the status event on a central bus after each answer (needs 
 WATCH = "watch"  # the scheduled watcher (needs EVENTS)
 READINESS = "readiness"  # the readiness checks before a request, and report-only mode
 VALIDATE = "validate"  # deploy-time checks of values that were tokens at synth
-FEATURES = (EVENTS, NOTIFY, WATCH, READINESS, VALIDATE)
+COMMANDS = "commands"  # what only the command line reads (the findings' advice): never inline
+FEATURES = (EVENTS, NOTIFY, WATCH, READINESS, VALIDATE, COMMANDS)
 # What a feature's code calls in another feature.
 NEEDS = {NOTIFY: EVENTS, WATCH: EVENTS}
 

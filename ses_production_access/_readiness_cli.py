@@ -73,9 +73,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG} readiness: {args.region}: {problem}", file=sys.stderr)
         return EXIT_ERROR
     findings = [
-        {"Code": code, "HoldsRequestBack": holds, "Advice": advice}
+        {
+            "Code": code,
+            "HoldsRequestBack": index.FINDINGS[code],
+            "Advice": index.FINDING_ADVICE[code],
+        }
         for code in readiness.findings
-        for holds, advice in [index.FINDINGS[code]]
     ]
     if args.json:
         print(json.dumps({"Region": args.region, "Ready": readiness.ready, "Findings": findings}))

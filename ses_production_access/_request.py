@@ -236,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
     before, after = result.before, result.after
     status = index.sandbox_status(before)
     for code in result.readiness.findings if result.readiness else ():
-        print(f"Finding {code}: {index.FINDINGS[code][1]}")
+        print(f"Finding {code}: {index.FINDING_ADVICE[code]}")
     if result.held is not None:
         print(
             f"{region} was {status}: nothing sent: not ready "

@@ -18,6 +18,8 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
+    Arn,
+    ArnFormat,
     CfnResource,
     Duration,
     IStableAnyProducer,
@@ -29,6 +31,7 @@ from aws_cdk import (
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IValidation
 
@@ -49,6 +52,9 @@ PROP_STATUS_BUS_ARN = "StatusBusArn"
 _PREFIX_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-/]*")
 # The handler's own pattern (lambda/index.py, _TOPIC_ARN_PATTERN, which checks a token's
 # value); a test keeps the two equal.
+KEY_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:kms:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key/[A-Za-z0-9-]{1,128}"
+)
 TOPIC_ARN_PATTERN = re.compile(
     r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
 )
@@ -72,6 +78,8 @@ class WatchSettings:
     interval: Duration
     parameter_prefix: str
     topic: sns.ITopic | None
+    # The topic's KMS key (watch_topic_master_key, else the topic's own master_key).
+    topic_key: kms.IKey | None = None
 
     def check_agrees(self, wanted: WatchSettings | None, stack: Stack) -> None:
         """Raise ValueError naming the first prop where ``wanted`` differs from these."""
@@ -94,6 +102,13 @@ class WatchSettings:
             )
         if not _same_topic(wanted.topic, self.topic, stack):
             _differs(stack, "watch_topic", _topic_shown(wanted.topic), _topic_shown(self.topic))
+        if _key_arn(wanted.topic_key, stack) != _key_arn(self.topic_key, stack):
+            _differs(
+                stack,
+                "watch_topic_master_key",
+                _key_arn(wanted.topic_key, stack),
+                _key_arn(self.topic_key, stack),
+            )
 
 
 def _differs(stack: Stack, prop: str, mine: str, theirs: str) -> None:
@@ -115,6 +130,10 @@ def _topic_shown(topic: sns.ITopic | None) -> str:
     return "(no topic)" if topic is None else topic.node.path
 
 
+def _key_arn(key: kms.IKey | None, stack: Stack) -> str:
+    return "(no key)" if key is None else repr(stack.resolve(key.key_arn))
+
+
 # --------------------------------------------------------------------------------------
 # Synth-time checks
 # --------------------------------------------------------------------------------------
@@ -127,6 +146,7 @@ def check_props(
     watch_interval: object,
     watch_topic: object,
     watch_parameter_prefix: object,
+    watch_topic_master_key: object = None,
 ) -> WatchSettings | None:
     """The watcher's settings, or None when watch is off; ValueError naming the prop."""
     on = check_flag("watch", watch)
@@ -137,6 +157,7 @@ def check_props(
                 ("watch_interval", watch_interval),
                 ("watch_topic", watch_topic),
                 ("watch_parameter_prefix", watch_parameter_prefix),
+                ("watch_topic_master_key", watch_topic_master_key),
             )
             if value is not None
         ]
@@ -151,7 +172,8 @@ def check_props(
         parameter_prefix=check_parameter_prefix(
             watch_parameter_prefix, default=default_parameter_prefix(stack)
         ),
-        topic=check_topic(watch_topic),
+        topic=(topic := check_topic(watch_topic)),
+        topic_key=check_topic_key(watch_topic_master_key, topic, stack),
     )
 
 
@@ -240,6 +262,39 @@ def parameter_prefix_problem(prefix: str) -> str | None:
             "shorten it"
         )
     return None
+
+
+def check_topic_key(value: object, topic: sns.ITopic | None, stack: Stack) -> kms.IKey | None:
+    """The KMS key an encrypted watch_topic's messages are encrypted with: the given one,
+    else the topic's own (sns.Topic(master_key=...), Topic.from_topic_attributes(key_arn=
+    ...)); None for a topic without SSE-KMS, or with the AWS-managed aws/sns key (whose key
+    policy lets any publisher of the account use it)."""
+    prop = "watch_topic_master_key"
+    if value is not None and not all(hasattr(value, n) for n in ("key_arn", "node")):
+        raise ValueError(
+            f"{prop} must be a kms.IKey such as kms.Key.from_key_arn(scope, 'TopicKey', "
+            f"arn), got {_typed(value)}."
+        )
+    if value is not None and topic is None:
+        raise ValueError(
+            f"{prop} is set but watch_topic is not: the key encrypts that topic's messages, "
+            f"so give watch_topic too or leave {prop} unset."
+        )
+    own = topic.master_key if topic is not None else None
+    key: kms.IKey | None = value or own  # type: ignore[assignment]
+    if value is not None and own is not None and _key_arn(key, stack) != _key_arn(own, stack):
+        raise ValueError(
+            f"{prop} {_key_arn(key, stack)} differs from watch_topic's own master_key "
+            f"{_key_arn(own, stack)}: give the topic's key, or leave {prop} unset."
+        )
+    arn = None if key is None else key.key_arn
+    if arn is not None and not Token.is_unresolved(arn) and not KEY_ARN_PATTERN.fullmatch(arn):
+        source = prop if value is not None else "watch_topic's master_key"
+        raise ValueError(
+            f"{source} {_shown(arn)} is not a KMS key's ARN: KMS authorises on the key, "
+            "not an alias, so give arn:aws:kms:REGION:ACCOUNT:key/KEY_ID."
+        )
+    return key
 
 
 def check_topic(value: object) -> sns.ITopic | None:
@@ -393,14 +448,19 @@ class SesProductionAccessWatch(Construct):
                     sid="WatchTopic", actions=["sns:Publish"], resources=[settings.topic.topic_arn]
                 )
             )
-            key = settings.topic.master_key
+            key = settings.topic_key
             if key is not None:
-                # An encrypted topic: SNS uses the key on the publisher's behalf.
+                # An SSE-KMS topic: SNS uses the key on the publisher's behalf, and only
+                # through SNS in the topic's Region (kms:ViaService).
+                region = Arn.split(settings.topic.topic_arn, ArnFormat.NO_RESOURCE_NAME).region
                 handler.allow(
                     iam.PolicyStatement(
                         sid="WatchTopicKey",
                         actions=["kms:GenerateDataKey", "kms:Decrypt"],
                         resources=[key.key_arn],
+                        conditions={
+                            "StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}
+                        },
                     )
                 )
         self.node.add_validation(TemplateSizeCheck(stack, self, handler.features))

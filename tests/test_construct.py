@@ -90,26 +90,27 @@ def test_role_allows_ses_reads_requests_its_stacks_status_and_its_own_log_group(
     (policy,) = role["Properties"]["Policies"]
     statements = policy["PolicyDocument"]["Statement"]
     assert [(s["Action"], s["Resource"]) for s in statements] == [
-        (["ses:GetAccount", "ses:ListEmailIdentities", "ses:ListConfigurationSets"], "*"),
+        (
+            [
+                "ses:GetAccount",
+                "ses:ListEmailIdentities",
+                "ses:ListConfigurationSets",
+                "ses:GetIdentityNotificationAttributes",
+            ],
+            "*",
+        ),
         ("cloudformation:DescribeStacks", {"Ref": "AWS::StackId"}),
         (
             ["logs:CreateLogStream", "logs:PutLogEvents"],
             {"Fn::GetAtt": [log_group_id, "Arn"]},
         ),
         (
-            [
-                "ses:GetEmailIdentity",
-                "ses:GetConfigurationSetEventDestinations",
-                "ses:GetIdentityNotificationAttributes",
-            ],
-            [
-                {"Fn::Sub": "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*"},
-                {
-                    "Fn::Sub": (
-                        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*"
-                    )
-                },
-            ],
+            "ses:GetEmailIdentity",
+            {"Fn::Sub": "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*"},
+        ),
+        (
+            "ses:GetConfigurationSetEventDestinations",
+            {"Fn::Sub": "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*"},
         ),
         ("ses:PutAccountDetails", "*"),
     ]

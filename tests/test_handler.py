@@ -180,6 +180,20 @@ def test_state_is_read_again_until_the_new_review_shows(
     assert run(index, ses, response_receiver)["Data"]["ReviewStatus"] == "PENDING"
 
 
+def test_a_read_right_after_an_accepted_request_that_shows_no_review_reports_it_pending(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    # GetAccount is eventually consistent: the accepted request's review may not show yet.
+    ses.get_account("sandbox_new")
+    ses.put(expected_put())
+    for _ in range(1 + index.REREAD_ATTEMPTS):
+        ses.get_account("sandbox_new")
+    response = run(index, ses, response_receiver)
+    assert response["Status"] == "SUCCESS"
+    assert response["Data"]["SandboxStatus"] == "PENDING_REVIEW"
+    assert (response["Data"]["ReviewStatus"], response["Data"]["CaseId"]) == ("PENDING", "NONE")
+
+
 def test_update_while_sandboxed_submits_the_new_details_with_the_same_physical_id(
     index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
 ) -> None:
@@ -288,10 +302,71 @@ def test_fails_on_access_denied_saying_what_to_check(
     index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
 ) -> None:
     ses.error("get_account", "AccessDeniedException", 403, "not authorized")
-    response = run(index, ses, response_receiver)
+    response = run(index, ses, response_receiver, "update")  # an Update: its role is old
     assert response["Status"] == "FAILED"
-    assert "AccessDeniedException" in response["Reason"]
+    assert "AccessDeniedException (HTTP 403, 1 attempts)" in response["Reason"]
+    assert "Allow ses:GetAccount to the function's role." in response["Reason"]
     assert "service control policies and permissions boundary" in response["Reason"]
+
+
+DENIED_MESSAGE = (
+    "User: arn:aws:sts::123456789012:assumed-role/Stack-HandlerRole-1A2B3C/Stack-Function-XYZ "
+    "is not authorized to perform: ses:GetAccount"
+)
+
+
+def test_access_denied_on_a_creates_first_calls_is_retried_while_iam_propagates(
+    index: ModuleType, ses: Ses, response_receiver: ResponseReceiver
+) -> None:
+    # The role and its policy were created seconds before (IAM is eventually consistent).
+    ses.error("get_account", "AccessDeniedException", 403, DENIED_MESSAGE)
+    ses.error("get_account", "AccessDeniedException", 403, DENIED_MESSAGE)
+    ses.get_account("production")
+    response = run(index, ses, response_receiver)
+    assert (response["Status"], response["Data"]["SandboxStatus"]) == ("SUCCESS", "PRODUCTION")
+
+
+class AlwaysDenied:
+    """An SES client whose every call is denied, however often it is made."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def get_account(self) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        self.calls += 1
+        error = {"Code": "AccessDeniedException", "Message": DENIED_MESSAGE}
+        raise ClientError(
+            {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetAccount"
+        )
+
+
+def test_fails_when_access_stays_denied_naming_the_action_and_the_role(
+    index: ModuleType, response_receiver: ResponseReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "IAM_PROPAGATION_SECONDS", 1.5)
+    client = AlwaysDenied()
+    event = load_event("create", response_receiver.url)
+    started = time.monotonic()
+    index.run(event, Context(60.0), lambda region: client, lambda stack_id, seconds: None)
+    response = response_receiver.only_response()
+    assert time.monotonic() - started < 5.0  # bounded by the propagation window
+    assert client.calls >= 2
+    assert response["Status"] == "FAILED"
+    assert f"AccessDeniedException (HTTP 403, {client.calls} attempts)" in response["Reason"]
+    assert "Allow ses:GetAccount to role Stack-HandlerRole-1A2B3C." in response["Reason"]
+    assert "arn:aws:sts" not in response["Reason"]  # nothing else of the message
+
+
+def test_an_update_answers_access_denied_at_once(
+    index: ModuleType, response_receiver: ResponseReceiver
+) -> None:
+    client = AlwaysDenied()
+    event = load_event("update", response_receiver.url)
+    index.run(event, Context(60.0), lambda region: client, lambda stack_id, seconds: None)
+    assert response_receiver.only_response()["Status"] == "FAILED"
+    assert client.calls == 1
 
 
 def test_fails_on_repeated_server_errors_after_bounded_retries(

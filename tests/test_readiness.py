@@ -56,7 +56,15 @@ def test_an_account_with_a_dkim_domain_and_bounce_handling_is_ready(index: Modul
         ({"dkim": ()}, "DKIM_NOT_SET_UP", True),
         ({"mail_from": ()}, "NO_CUSTOM_MAIL_FROM", True),
         ({"bounce_handling": False}, "NO_BOUNCE_COMPLAINT_HANDLING", False),
-        ({"unreadable": True}, "READINESS_UNKNOWN", False),
+        ({"bounce_handling": False, "forwarded": True}, "BOUNCES_BY_EMAIL_ONLY", True),
+        ({"unreadable": ("IDENTITIES_UNREADABLE",)}, "IDENTITIES_UNREADABLE", False),
+        ({"unreadable": ("IDENTITY_DETAILS_UNREADABLE",)}, "IDENTITY_DETAILS_UNREADABLE", True),
+        (
+            {"unreadable": ("EVENT_DESTINATIONS_UNREADABLE",)},
+            "EVENT_DESTINATIONS_UNREADABLE",
+            True,
+        ),
+        ({"unreadable": ("NOTIFICATIONS_UNREADABLE",)}, "NOTIFICATIONS_UNREADABLE", True),
     ],
 )
 def test_each_finding_and_whether_it_holds_a_request_back(
@@ -70,13 +78,53 @@ def test_each_finding_and_whether_it_holds_a_request_back(
 def test_findings_are_a_closed_set_with_advice(index: ModuleType) -> None:
     assert set(index.FINDINGS) == {
         "NO_VERIFIED_IDENTITY", "NO_VERIFIED_DOMAIN", "DKIM_NOT_SET_UP",
-        "NO_CUSTOM_MAIL_FROM", "NO_BOUNCE_COMPLAINT_HANDLING", "READINESS_UNKNOWN",
+        "NO_CUSTOM_MAIL_FROM", "NO_BOUNCE_COMPLAINT_HANDLING", "BOUNCES_BY_EMAIL_ONLY",
+        "IDENTITIES_UNREADABLE", "IDENTITY_DETAILS_UNREADABLE",
+        "EVENT_DESTINATIONS_UNREADABLE", "NOTIFICATIONS_UNREADABLE",
     }
-    assert all(advice.endswith(".") for _, advice in index.FINDINGS.values())
+    assert set(index.FINDING_ADVICE) == set(index.FINDINGS)
+    assert all(advice.endswith(".") for advice in index.FINDING_ADVICE.values())
 
 
-def test_unknown_readiness_reports_only_that(index: ModuleType) -> None:
-    assert index.judge(facts(index, unreadable=True)).findings == ("READINESS_UNKNOWN",)
+def test_unreadable_identities_hold_back_without_claiming_there_is_none(
+    index: ModuleType,
+) -> None:
+    readiness = index.judge(facts(index, unreadable=("IDENTITIES_UNREADABLE",)))
+    assert (readiness.findings, readiness.ready) == (("IDENTITIES_UNREADABLE",), False)
+
+
+def test_unreadable_identity_details_claim_no_missing_dkim_or_mail_from(
+    index: ModuleType,
+) -> None:
+    found = facts(index, **{**READY, "dkim": (), "mail_from": ()},
+                  unreadable=("IDENTITY_DETAILS_UNREADABLE",))
+    readiness = index.judge(found)
+    assert (readiness.findings, readiness.ready) == (("IDENTITY_DETAILS_UNREADABLE",), True)
+
+
+def test_email_feedback_forwarding_receives_bounces_with_an_advisory_finding(
+    index: ModuleType,
+) -> None:
+    # SES emails bounces and complaints to the sender by default (ForwardingEnabled).
+    readiness = index.judge(facts(index, **{**READY, "bounce_handling": False}, forwarded=True))
+    assert (readiness.findings, readiness.ready) == (("BOUNCES_BY_EMAIL_ONLY",), True)
+
+
+def test_a_verified_identity_whose_notifications_cannot_be_read_is_not_held_back(
+    index: ModuleType,
+) -> None:
+    # SES turns forwarding off only for an identity with topics for both: either way its
+    # feedback arrives (SES developer guide, "email feedback forwarding").
+    found = facts(index, **{**READY, "bounce_handling": False},
+                  unreadable=("NOTIFICATIONS_UNREADABLE",))
+    readiness = index.judge(found)
+    assert (readiness.findings, readiness.ready) == (("NOTIFICATIONS_UNREADABLE",), True)
+
+
+def test_no_identity_means_no_forwarded_feedback_either(index: ModuleType) -> None:
+    found = facts(index, unreadable=("NOTIFICATIONS_UNREADABLE",))
+    readiness = index.judge(found)
+    assert readiness.findings[:2] == ("NO_VERIFIED_IDENTITY", "NO_BOUNCE_COMPLAINT_HANDLING")
 
 
 # --- what an account that is not ready gets -------------------------------------------
@@ -187,26 +235,34 @@ class Ses:
         )
 
     def configuration_sets(self, *sets: tuple[str, list[str]]) -> None:
+        """Each set with one enabled destination for `types`."""
+        self.destinations(*((name, [types]) for name, types in sets))
+
+    def destinations(self, *sets: tuple[str, list[list[str]]]) -> None:
+        """Each set with one enabled destination per list of types."""
         self.stub2.add_response(
             "list_configuration_sets", {"ConfigurationSets": [n for n, _ in sets]},
             {"PageSize": 10},
         )
-        for name, types in sets:
+        for name, destinations in sets:
             self.stub2.add_response(
                 "get_configuration_set_event_destinations",
-                {"EventDestinations": [{
-                    "Name": "d", "Enabled": True, "MatchingEventTypes": types,
-                    "SnsDestination": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:t"},
-                }]},
+                {"EventDestinations": [
+                    {
+                        "Name": f"d{number}", "Enabled": True, "MatchingEventTypes": types,
+                        "SnsDestination": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:t"},
+                    }
+                    for number, types in enumerate(destinations)
+                ]},
                 {"ConfigurationSetName": name},
             )
 
-    def topics(self, identities: list[str], both: bool) -> None:
+    def topics(self, identities: list[str], both: bool, forwarding: bool = False) -> None:
         attributes = {
             name: {
                 "BounceTopic": "arn:aws:sns:eu-west-1:123456789012:b" if both else "",
-                "ComplaintTopic": "arn:aws:sns:eu-west-1:123456789012:c",
-                "DeliveryTopic": "", "ForwardingEnabled": True,
+                "ComplaintTopic": "arn:aws:sns:eu-west-1:123456789012:c" if both else "",
+                "DeliveryTopic": "", "ForwardingEnabled": forwarding,
             }
             for name in identities
         }
@@ -258,12 +314,82 @@ def test_notification_topics_for_both_count_as_handling(index: ModuleType, ses: 
     assert ses.check(index).findings == ()
 
 
-def test_a_topic_for_complaints_only_is_no_handling(index: ModuleType, ses: Ses) -> None:
+def test_feedback_that_goes_nowhere_holds_the_request_back(index: ModuleType, ses: Ses) -> None:
+    # Forwarding off and no topics: SES tells nobody of a bounce.
     ses.identities("example.com")
     ses.domain("example.com")
     ses.configuration_sets()
-    ses.topics(["example.com"], both=False)
-    assert ses.check(index).findings == ("NO_BOUNCE_COMPLAINT_HANDLING",)
+    ses.topics(["example.com"], both=False, forwarding=False)
+    readiness = ses.check(index)
+    assert (readiness.findings, readiness.ready) == (("NO_BOUNCE_COMPLAINT_HANDLING",), False)
+
+
+def test_bounces_that_come_only_by_email_do_not_hold_the_request_back(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.configuration_sets()
+    ses.topics(["example.com"], both=False, forwarding=True)
+    readiness = ses.check(index)
+    assert (readiness.findings, readiness.ready) == (("BOUNCES_BY_EMAIL_ONLY",), True)
+
+
+def test_two_destinations_of_one_set_together_cover_bounces_and_complaints(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.destinations(("feedback", [["BOUNCE"], ["COMPLAINT", "DELIVERY"]]))
+    readiness = ses.check(index)  # no v1 read: the Stubber fails on an unqueued call
+    assert (readiness.findings, readiness.ready) == ((), True)
+
+
+def test_two_sets_with_one_type_each_do_not_cover_both(index: ModuleType, ses: Ses) -> None:
+    # Mail goes out with one set at a time: each set must take both.
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.destinations(("bounces", [["BOUNCE"]]), ("complaints", [["COMPLAINT"]]))
+    ses.topics(["example.com"], both=False, forwarding=True)
+    assert ses.check(index).findings == ("BOUNCES_BY_EMAIL_ONLY",)
+
+
+def test_a_denied_notification_read_keeps_what_the_other_reads_established(
+    index: ModuleType, ses: Ses
+) -> None:
+    # A service control policy may deny the SES v1 call.
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.configuration_sets()
+    ses.stub1.add_client_error(
+        "get_identity_notification_attributes", "AccessDenied", "denied", 403,
+        {"Identities": ["example.com"]},
+    )
+    readiness = ses.check(index)
+    assert (readiness.findings, readiness.ready) == (("NOTIFICATIONS_UNREADABLE",), True)
+
+
+def test_a_denied_identity_detail_read_is_its_own_finding(index: ModuleType, ses: Ses) -> None:
+    ses.identities("example.com", "example.org")
+    ses.stub2.add_client_error(
+        "get_email_identity", "AccessDeniedException", "denied", 403,
+        {"EmailIdentity": "example.com"},
+    )  # and no second read: one denial says enough
+    readiness = ses.check(index, suppressed=BOTH)
+    assert (readiness.findings, readiness.ready) == (("IDENTITY_DETAILS_UNREADABLE",), True)
+
+
+def test_a_denied_destination_read_falls_back_on_the_notification_topics(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.stub2.add_client_error(
+        "list_configuration_sets", "AccessDeniedException", "denied", 403, {"PageSize": 10}
+    )
+    ses.topics(["example.com"], both=True)
+    readiness = ses.check(index)
+    assert (readiness.findings, readiness.ready) == (("EVENT_DESTINATIONS_UNREADABLE",), True)
 
 
 def test_no_identity_at_all_is_not_ready(index: ModuleType, ses: Ses) -> None:
@@ -323,13 +449,15 @@ def test_configuration_sets_are_read_page_by_page(index: ModuleType, ses: Ses) -
     assert readiness.ready is True
 
 
-def test_access_denied_makes_readiness_unknown_not_a_failure(
+def test_a_denied_identity_listing_holds_back_naming_that_check_not_a_failure(
     index: ModuleType, ses: Ses
 ) -> None:
     ses.stub2.add_client_error(
         "list_email_identities", "AccessDeniedException", "denied", 403, {"PageSize": 1000}
     )
-    assert ses.check(index).findings == ("READINESS_UNKNOWN",)
+    ses.configuration_sets()
+    readiness = ses.check(index)
+    assert (readiness.findings, readiness.ready) == (("IDENTITIES_UNREADABLE",), False)
 
 
 def test_a_thousand_identities_cost_a_bounded_number_of_calls(
@@ -433,8 +561,8 @@ def test_readiness_read_from_moto_as_an_independent_peer(index: ModuleType) -> N
             ses, desired(index, WhenNotReady="HOLD"), state, "pid"
         )
     # moto verifies identities at once, reports no DKIM, no configuration set and no
-    # notification topic: a verified domain, no bounce or complaint handling.
-    assert "NO_VERIFIED_IDENTITY" not in readiness.findings
-    assert "NO_BOUNCE_COMPLAINT_HANDLING" in readiness.findings
-    assert readiness.ready is False
-    assert held.status == "SUCCESS"
+    # notification topic, and email feedback forwarding on (SES's default): a verified
+    # domain whose bounces come by email, which holds nothing back.
+    assert readiness.findings == ("DKIM_NOT_SET_UP", "NO_CUSTOM_MAIL_FROM", "BOUNCES_BY_EMAIL_ONLY")
+    assert readiness.ready is True
+    assert held is None

@@ -132,16 +132,28 @@ def test_fails_on_report_only_that_is_not_a_bool() -> None:
 
 
 def test_readiness_reads_are_scoped_to_identities_and_configuration_sets_per_region() -> None:
+    # Each action on its own resource type (Service Authorization Reference, Amazon SES v2:
+    # GetEmailIdentity takes identity, GetConfigurationSetEventDestinations
+    # configuration-set).
     scope = stack()
     add(scope)
     add(scope, "Other", region="us-east-1")
-    scoped = [s for s in statements(scope) if "ses:GetEmailIdentity" in s["Action"]]
-    resources = [r["Fn::Sub"] for s in scoped for r in s["Resource"]]
-    assert resources == [
-        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*",
-        "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*",
-        "arn:${AWS::Partition}:ses:us-east-1:123456789012:identity/*",
-        "arn:${AWS::Partition}:ses:us-east-1:123456789012:configuration-set/*",
+    scoped = [
+        (s["Action"], s["Resource"]["Fn::Sub"])
+        for s in statements(scope)
+        if s["Action"] in ("ses:GetEmailIdentity", "ses:GetConfigurationSetEventDestinations")
+    ]
+    assert scoped == [
+        ("ses:GetEmailIdentity", "arn:${AWS::Partition}:ses:eu-west-1:123456789012:identity/*"),
+        (
+            "ses:GetConfigurationSetEventDestinations",
+            "arn:${AWS::Partition}:ses:eu-west-1:123456789012:configuration-set/*",
+        ),
+        ("ses:GetEmailIdentity", "arn:${AWS::Partition}:ses:us-east-1:123456789012:identity/*"),
+        (
+            "ses:GetConfigurationSetEventDestinations",
+            "arn:${AWS::Partition}:ses:us-east-1:123456789012:configuration-set/*",
+        ),
     ]
 
 

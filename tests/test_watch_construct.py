@@ -321,6 +321,90 @@ def test_an_encrypted_topic_lets_the_role_use_its_key_and_nothing_else() -> None
     assert found["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
 
 
+KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_the_key_of_a_topic_imported_by_arn_is_given_with_watch_topic_master_key() -> None:
+    # Publishing to an SSE-KMS topic needs kms:GenerateDataKey* and kms:Decrypt on its key
+    # (Amazon SNS developer guide, "Managing Amazon SNS encryption keys"); the wildcard is
+    # spelled out as the one action SNS calls. KMS authorises on the key's ARN, and only
+    # through SNS in the topic's Region (the kms:ViaService condition key, AWS KMS
+    # developer guide).
+    stack = make_stack()
+    key = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
+    add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=key)
+    found = watch_statements(Template.from_stack(stack))["WatchTopicKey"]
+    assert sorted(found["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert found["Resource"] == KEY_ARN
+    assert found["Condition"] == {
+        "StringEquals": {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}
+    }
+
+
+def test_the_key_of_a_topic_imported_with_its_key_arn_needs_no_prop() -> None:
+    stack = make_stack()
+    decisions = sns.Topic.from_topic_attributes(
+        stack, "Decisions", topic_arn=TOPIC_ARN, key_arn=KEY_ARN
+    )
+    add(stack, watch=True, watch_topic=decisions)
+    assert watch_statements(Template.from_stack(stack))["WatchTopicKey"]["Resource"] == KEY_ARN
+
+
+def test_the_condition_names_the_region_of_a_topic_whose_arn_is_a_token() -> None:
+    stack = make_stack()
+    arn = cdk.CfnParameter(stack, "TopicArn").value_as_string
+    key = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
+    add(stack, watch=True, watch_topic=topic(stack, arn), watch_topic_master_key=key)
+    condition = watch_statements(Template.from_stack(stack))["WatchTopicKey"]["Condition"]
+    via = json.dumps(condition["StringEquals"]["kms:ViaService"])
+    assert "Fn::Select" in via
+    assert '"TopicArn"' in via
+
+
+def test_fails_on_an_alias_given_as_the_topics_key() -> None:
+    stack = make_stack()
+    alias = kms.Key.from_key_arn(
+        stack, "TopicKey", "arn:aws:kms:eu-west-1:123456789012:alias/ses-decisions"
+    )
+    with pytest.raises(ValueError, match=(
+        r"^watch_topic_master_key 'arn:aws:kms:eu-west-1:123456789012:alias/ses-decisions' is "
+        r"not a KMS key's ARN: KMS authorises on the key, not an alias, so give "
+        r"arn:aws:kms:REGION:ACCOUNT:key/KEY_ID\.$"
+    )):
+        add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=alias)
+
+
+def test_fails_on_a_topic_key_without_a_topic() -> None:
+    stack = make_stack()
+    key = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
+    with pytest.raises(ValueError, match=r"^watch_topic_master_key is set but watch_topic is not"):
+        add(stack, watch=True, watch_topic_master_key=key)
+
+
+def test_fails_on_a_topic_key_that_is_not_the_topics_own() -> None:
+    stack = make_stack()
+    decisions = sns.Topic.from_topic_attributes(
+        stack, "Decisions", topic_arn=TOPIC_ARN, key_arn=KEY_ARN
+    )
+    other = kms.Key.from_key_arn(stack, "Other", KEY_ARN.replace("1234abcd", "9999abcd"))
+    with pytest.raises(ValueError, match=r"differs from watch_topic's own master_key"):
+        add(stack, watch=True, watch_topic=decisions, watch_topic_master_key=other)
+
+
+def test_fails_on_a_topic_key_that_is_not_a_key() -> None:
+    stack = make_stack()
+    with pytest.raises(ValueError, match=r"^watch_topic_master_key must be a kms.IKey"):
+        add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=KEY_ARN)
+
+
+def test_instances_of_a_stack_share_one_topic_key() -> None:
+    stack = make_stack()
+    key = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
+    add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=key)
+    with pytest.raises(ValueError, match=r"^watch_topic_master_key \(no key\) differs from"):
+        add(stack, "Other", region="us-east-1", watch=True, watch_topic=topic(stack))
+
+
 def test_no_watch_action_is_allowed_on_every_resource() -> None:
     stack = make_stack(region=None)
     add(stack, watch=True, watch_topic=topic(stack))

@@ -510,6 +510,38 @@ def _not_ready_is_held(lab: Lab) -> Deployment:
     return deployment
 
 
+@scenario("two_destinations_cover_bounces_and_complaints")
+def _two_destinations_cover_bounces_and_complaints(lab: Lab) -> Deployment:
+    with lab.deploy(EXAMPLE) as deployment:
+        account = deployment.ses.account(deployment.ses_region)
+        account.suppressed_reasons = []
+        account.configuration_sets = {
+            "feedback": [
+                {"Name": name, "Enabled": True, "MatchingEventTypes": [kind],
+                 "SnsDestination": {"TopicArn": f"arn:aws:sns:us-east-1:123456789012:{name}"}}
+                for name, kind in (("bounces", "BOUNCE"), ("complaints", "COMPLAINT"))
+            ]
+        }  # fmt: skip
+        deployment.create()
+    return deployment
+
+
+@scenario("bounces_by_email_only")
+def _bounces_by_email_only(lab: Lab) -> Deployment:
+    # SES v1's notification settings from moto (an independent peer): a verified identity's
+    # email feedback forwarding is on, as SES sets it by default.
+    assert lab.eventbridge is not None
+    environment = {"AWS_ENDPOINT_URL_SES": lab.eventbridge.url}
+    with lab.deploy(EXAMPLE, environment=environment) as deployment:
+        account = deployment.ses.account(deployment.ses_region)
+        account.suppressed_reasons = []
+        v1 = lab.eventbridge.client("ses", deployment.ses_region)
+        for name in account.identities:
+            v1.verify_domain_identity(Domain=name)
+        deployment.create()
+    return deployment
+
+
 @scenario("report_only_on_a_ready_account")
 def _report_only_on_a_ready_account(lab: Lab) -> Deployment:
     with lab.deploy(EXAMPLE) as deployment:

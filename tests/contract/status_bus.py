@@ -32,8 +32,8 @@ EVENT_SOURCE = "ses-production-access"
 _CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-def _client(service: str, url: str) -> Any:
-    return boto3.client(service, region_name=BUS_REGION, endpoint_url=url, **_CREDENTIALS)
+def _client(service: str, url: str, region: str = BUS_REGION) -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=url, **_CREDENTIALS)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ class EventBridgeServer:
     def environment(self) -> dict[str, str]:
         """What the function's environment needs to reach it."""
         return {"AWS_ENDPOINT_URL_EVENTBRIDGE": self.url}
+
+    def client(self, service: str, region: str) -> Any:
+        """A client of moto's `service` in `region` (the same server serves them all)."""
+        return _client(service, self.url, region)
 
     def queue_of(self, name: str) -> RollupBus:
         """The bus `name` made earlier (by a scenario), to read its events."""

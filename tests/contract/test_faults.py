@@ -89,8 +89,14 @@ def test_server_errors_are_retried_a_few_times_before_failing(trace: Deployment)
 
 
 @pytest.mark.scenario("access_denied")
-def test_access_denied_is_not_retried(trace: Deployment) -> None:
-    assert len(trace.last("Create").ses_calls(GET)) == 1
+def test_access_denied_on_a_create_is_retried_while_iam_propagates_then_names_the_role(
+    trace: Deployment,
+) -> None:
+    # The role is seconds old on a Create (IAM is eventually consistent): retried within
+    # about 10 seconds, then answered FAILED naming the action and the role.
+    create = trace.last("Create")
+    assert len(create.ses_calls(GET)) >= 2
+    assert "Allow ses:GetAccount to role handler-role." in create.response()["Reason"]
 
 
 # ---- 9. SES hangs -------------------------------------------------------------------

@@ -46,3 +46,24 @@ def test_readiness_costs_no_call_when_nothing_needs_doing(trace: Deployment) -> 
     create = trace.last("Create")
     assert [r.operation for r in create.ses_requests] == ["GetAccount"]
     assert create.response()["Data"]["Ready"] == "NONE"
+
+
+@pytest.mark.scenario("two_destinations_cover_bounces_and_complaints")
+def test_one_destination_for_bounces_and_another_for_complaints_get_the_request(
+    trace: Deployment,
+) -> None:
+    create = trace.last("Create")
+    assert len(create.ses_calls("PutAccountDetails")) == 1
+    data = create.response()["Data"]
+    assert (data["Ready"], data["ReadinessFindings"]) == ("true", "NONE")
+
+
+@pytest.mark.scenario("bounces_by_email_only")
+def test_an_account_whose_bounces_come_only_by_email_gets_its_request(
+    trace: Deployment,
+) -> None:
+    create = trace.last("Create")
+    assert len(create.ses_calls("PutAccountDetails")) == 1
+    data = create.response()["Data"]
+    assert (data["SandboxStatus"], data["Ready"]) == ("PENDING_REVIEW", "true")
+    assert data["ReadinessFindings"] == "BOUNCES_BY_EMAIL_ONLY"
