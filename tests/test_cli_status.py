@@ -12,7 +12,6 @@ import boto3
 import pytest
 from cli_support import HOME_REGION, Cli, command_line
 from contract.ses_endpoint import access_denied, hung, slow
-from support import ROOT
 
 from ses_production_access import _status
 from ses_production_access._status import (
@@ -290,17 +289,3 @@ def test_help_documents_the_exit_codes(cli: Cli) -> None:
     text = " ".join(ran.out.split())
     assert "0 every Region in PRODUCTION" in text
     assert "4 a Region DENIED" in text
-
-
-def test_readme_documents_the_status_exit_codes() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Command line\n", 1)[1].split("\n## ", 1)[0]
-    rows = {
-        cells[1].strip(): cells[2]
-        for cells in (line.split("|") for line in section.splitlines() if line.startswith("| "))
-    }
-    assert "every Region is in `PRODUCTION`" in rows[str(EXIT_PRODUCTION)]
-    assert "could not be read" in rows[str(EXIT_ERROR)]
-    assert "`DENIED`" in rows[str(EXIT_DENIED)]
-    assert "`SANDBOX`" in rows[str(EXIT_SANDBOX)]
-    assert "`PENDING`" in rows[str(EXIT_PENDING)]

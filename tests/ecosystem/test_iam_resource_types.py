@@ -105,8 +105,8 @@ def test_the_stack_set_members_role_grants_each_ses_action_on_its_resource_type(
 
 
 def test_the_commands_documented_policy_grants_each_ses_action_on_its_resource_type() -> None:
-    readme = (ROOT / "README.md").read_text()
-    block = readme.split("<!-- commands-policy -->\n```json\n", 1)[1].split("```", 1)[0]
+    page = (ROOT / "docs" / "command-line.md").read_text()
+    block = page.split("<!-- commands-policy -->\n```json\n", 1)[1].split("```", 1)[0]
     assert wrong_grants(iter(json.loads(block)["Statement"])) == []
 
 
