@@ -1103,30 +1103,29 @@ class ReadinessFacts:
     dkim: tuple[str, ...] = ()  # domains whose DKIM works
     mail_from: tuple[str, ...] = ()  # domains with a working custom MAIL FROM
     # Bounces and complaints reach something that acts on them: the suppression list, an
-    # event destination or notification topics.
+    # event destination or notification topics (else SES emails them to the sender).
     bounce_handling: bool = False
-    # ...or are emailed to the sender (email feedback forwarding, on by default).
-    forwarded: bool = False
     unreadable: tuple[str, ...] = ()  # the *_UNREADABLE findings of the checks that failed
 
 
 def judge(facts: ReadinessFacts) -> Readiness:
     """The findings (in FINDINGS' order) and whether the account is ready."""
     failed = set(facts.unreadable)
+    identity = bool(facts.domains or facts.addresses)
+    if identity:  # a listing cut short after a verified identity showed has decided
+        failed.discard("IDENTITIES_UNREADABLE")
     known = "IDENTITIES_UNREADABLE" not in failed
     details = known and "IDENTITY_DETAILS_UNREADABLE" not in failed
-    identity = facts.domains or facts.addresses
-    # SES turns email feedback forwarding off only for an identity whose bounces and
-    # complaints both go to topics: a verified identity whose notifications cannot be read
-    # gets its feedback one way or the other.
-    received = facts.forwarded or (bool(identity) and "NOTIFICATIONS_UNREADABLE" in failed)
+    # A verified identity's bounces and complaints reach its sender by email when nothing
+    # else takes them, forwarding turned off or not (SES v2 API reference,
+    # PutEmailIdentityFeedbackAttributes): received, but nothing acts on them.
     found = {
         "NO_VERIFIED_IDENTITY": known and not identity,
         "NO_VERIFIED_DOMAIN": bool(facts.addresses) and not facts.domains,
         "DKIM_NOT_SET_UP": details and len(facts.dkim) < len(facts.domains),
         "NO_CUSTOM_MAIL_FROM": details and bool(facts.domains) and not facts.mail_from,
-        "NO_BOUNCE_COMPLAINT_HANDLING": known and not facts.bounce_handling and not received,
-        "BOUNCES_BY_EMAIL_ONLY": facts.forwarded and not facts.bounce_handling,
+        "NO_BOUNCE_COMPLAINT_HANDLING": known and not identity and not facts.bounce_handling,
+        "BOUNCES_BY_EMAIL_ONLY": identity and not facts.bounce_handling,
     }
     findings = tuple(code for code in FINDINGS if found.get(code) or code in failed)
     return Readiness(findings, not any(FINDINGS[code] for code in findings))
@@ -1168,6 +1167,10 @@ class SesError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.advice = advice
+
+
+class TooLate(SesError):
+    """Too little time is left for a Put's answer: nothing was sent."""
 
 
 class ConflictError(Exception):
@@ -1254,7 +1257,7 @@ class SesAccount:
         """Send the request only if its answer can arrive before the deadline: a request
         SES takes after the watchdog answered FAILED would be a review nobody is told of."""
         if self._clock() + self._put_seconds > self._deadline:
-            raise SesError(
+            raise TooLate(
                 f"Too little time was left for ses:PutAccountDetails in {self._region}: "
                 "no request was sent.",
                 "Deploy again; if it persists, raise the construct's timeout.",
@@ -1275,8 +1278,16 @@ class SesAccount:
     def v1(self) -> SesAccount:
         """The same Region through the SES (v1) API, for what SES v2 does not show."""
         client = self._v1_client() if self._v1_client else make_ses_client(self._region, "ses")
+        return self._copy(client, self._deadline)
+
+    def for_reads(self) -> SesAccount:
+        """The same account for the readiness reads: none starts too late for a Put."""
+        return self._copy(self._client, self._deadline - self._put_seconds)
+
+    def _copy(self, client: Any, deadline: float) -> SesAccount:
         return SesAccount(
-            client, self._region, self._deadline, self._progress, denied_until=self._denied_until
+            client, self._region, deadline, self._progress, self._clock, self._sleep,
+            self._v1_client, self._put_seconds, self._denied_until,
         )
 
     def pause(self, seconds: float) -> bool:
@@ -1291,6 +1302,8 @@ class SesAccount:
         attempt = 0
         while True:
             attempt += 1
+            if self._clock() >= self._deadline:
+                raise SesError(f"No time was left for {name}.", "Raise the construct's timeout.")
             self._progress.enter(operation, f"{name} had not answered (attempt {attempt})")
             try:
                 return call()
@@ -1299,7 +1312,7 @@ class SesAccount:
                 if code == "ConflictException" and operation == "PutAccountDetails":
                     raise ConflictError(operation) from error
                 throttled = code in _THROTTLING_CODES or status == 429
-                denied = code == "AccessDeniedException"
+                denied = code in ("AccessDeniedException", "AccessDenied")  # v2, v1
                 retry = (
                     throttled
                     or (denied and self._clock() < self._denied_until)
@@ -1310,7 +1323,7 @@ class SesAccount:
                     if throttled
                     else f"{name} answered {code} (HTTP {status}, {attempt} attempts)"
                 )
-                advice = self._advice(code, throttled)
+                advice = self._advice("AccessDeniedException" if denied else code, throttled)
                 if denied:
                     advice = f"Allow ses:{operation} to {_role(error)}. {advice}"
             except (NetworkError, HTTPClientError) as error:
@@ -1330,7 +1343,9 @@ class SesAccount:
             delay = min(
                 SES_BACKOFF_MAX_SECONDS, SES_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
             ) * random.uniform(0.5, 1.0)
-            if retry and self._clock() + delay < self._deadline:
+            # A Put is tried again only if its answer can still arrive in time.
+            late = self._put_seconds if operation == "PutAccountDetails" else 0.0
+            if retry and self._clock() + delay + late < self._deadline:
                 logger.warning("%s; retrying in %.1f s", problem, delay)
                 self._sleep(delay)
                 continue
@@ -1596,12 +1611,17 @@ def check_readiness(
     return readiness, held_outcome(desired, state, readiness, physical_id)
 
 
-def _listed(ses: SesAccount, operation: str, key: str, size: int) -> list[Any]:
-    """The `key` list of up to READINESS_MAX_PAGES pages of `operation`, by NextToken."""
+def _listed(
+    ses: SesAccount, operation: str, key: str, size: int, failed: list[str], code: str
+) -> list[Any]:
+    """The `key` list of up to READINESS_MAX_PAGES pages of `operation`, by NextToken: what
+    was read before a page failed counts (`code` noted)."""
     found: list[Any] = []
     token = None
     for _ in range(READINESS_MAX_PAGES):
-        page = ses.call(operation, PageSize=size, **({"NextToken": token} if token else {}))
+        page = _read(failed, code, functools.partial(
+            ses.call, operation, PageSize=size, **({"NextToken": token} if token else {})
+        ), {})
         found += page.get(key) or []
         token = page.get("NextToken")
         if not token:
@@ -1620,10 +1640,12 @@ def _read(failed: list[str], code: str, read: Callable[[], Any], default: Any) -
 
 
 def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
+    ses = ses.for_reads()
     failed: list[str] = []
-    identities = _read(failed, "IDENTITIES_UNREADABLE", lambda: _listed(
-        ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE
-    ), [])
+    identities = _listed(
+        ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE, failed,
+        "IDENTITIES_UNREADABLE",
+    )
     usable = [
         i for i in identities
         if i.get("SendingEnabled") and i.get("VerificationStatus") == "SUCCESS"
@@ -1642,27 +1664,28 @@ def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
             dkim.append(domain)
         if (details.get("MailFromAttributes") or {}).get("MailFromDomainStatus") == "SUCCESS":
             mail_from.append(domain)
-    handled = BOTH <= set(state.suppressed_reasons) or _read(
-        failed, "EVENT_DESTINATIONS_UNREADABLE", functools.partial(_destinations, ses), False
-    )
-    forwarded = False
+    handled = BOTH <= set(state.suppressed_reasons) or _destinations(ses, failed)
     if not handled and usable:
-        notifications = _read(failed, "NOTIFICATIONS_UNREADABLE", lambda: ses.v1().call(
+        topics = _read(failed, "NOTIFICATIONS_UNREADABLE", lambda: ses.v1().call(
             "GetIdentityNotificationAttributes",
             Identities=(domains + addresses)[:NOTIFICATION_IDENTITIES_MAX],
-        ).get("NotificationAttributes") or {}, {}).values()
-        handled = any(a.get("BounceTopic") and a.get("ComplaintTopic") for a in notifications)
-        forwarded = any(a.get("ForwardingEnabled") for a in notifications)
+        ).get("NotificationAttributes") or {}, {})
+        handled = any(a.get("BounceTopic") and a.get("ComplaintTopic") for a in topics.values())
     return ReadinessFacts(
-        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from), handled, forwarded,
-        tuple(failed),
+        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from), handled, tuple(failed)
     )
 
 
-def _destinations(ses: SesAccount) -> bool:
-    """A configuration set whose enabled event destinations, together, take both."""
-    for name in _listed(ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS):
-        answer = ses.call("GetConfigurationSetEventDestinations", ConfigurationSetName=name)
+def _destinations(ses: SesAccount, failed: list[str]) -> bool:
+    """A configuration set whose enabled event destinations, together, take both; a set
+    that cannot be read is passed over (noted)."""
+    code = "EVENT_DESTINATIONS_UNREADABLE"
+    for name in _listed(
+        ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS, failed, code
+    ):
+        answer = _read(failed, code, functools.partial(
+            ses.call, "GetConfigurationSetEventDestinations", ConfigurationSetName=name
+        ), {})
         matching: set[str] = set()
         for destination in answer.get("EventDestinations") or []:
             if destination.get("Enabled"):
@@ -1732,6 +1755,12 @@ def process(
                 return held
         if action is Action.SUBMIT:
             state = _submit(ses, desired, state, progress)
+    except TooLate as error:
+        if readiness is None:
+            return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
+        # The readiness reads took the time: held, as an account that is not ready is.
+        logger.warning("%s The request is held back.", error.reason)
+        return Outcome("SUCCESS", physical_id, attributes(state, readiness))
     except SesError as error:
         return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
     except PropertyError as error:
@@ -1749,11 +1778,10 @@ def _submit(
         return before
     try:
         ses.put_account_details(desired, before)
+        logger.info("Requested production access in %s", desired.region)
     except ConflictError:
         # Someone else (another stack, the console) opened a review in between.
         logger.info("A review is already open in %s", desired.region)
-        return ses.get_account()
-    logger.info("Requested production access in %s", desired.region)
     try:
         state = ses.get_account()
         for _ in range(REREAD_ATTEMPTS):
@@ -1761,12 +1789,11 @@ def _submit(
                 break
             state = ses.get_account()
     except SesError as error:
-        # AWS accepted the request, so a review is open: failing (and rolling back the
-        # user's stack) would be wrong. Report it with what was read before the request.
+        # A review is open (AWS accepted the request, or said one is): failing (and rolling
+        # back the user's stack) would be wrong. Report it with what was read before.
         logger.warning("Reading the state after the request failed: %s", error.reason)
         return before.after_accepted_request()
-    # GetAccount is eventually consistent: a read that shows no open review yet is stale,
-    # since AWS accepted the request.
+    # GetAccount is eventually consistent: a read that shows no open review yet is stale.
     return state.after_accepted_request() if decide(state) is Action.SUBMIT else state
 
 

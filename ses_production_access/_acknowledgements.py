@@ -14,8 +14,9 @@ from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
 SES_WILDCARD = (
-    "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
-    "resource type; IAM only accepts Resource '*'."
+    "GetAccount, PutAccountDetails, ListEmailIdentities, ListConfigurationSets and "
+    "GetIdentityNotificationAttributes have no resource type (Service Authorization "
+    "Reference): IAM only accepts Resource '*'."
 )
 SES_RESOURCE_READS = (
     "The readiness checks (GetEmailIdentity and the like) read every identity and "
