@@ -349,6 +349,23 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     return physical_resource_id(_text(event.get("StackId")), region)
 
 
+def event_problem(event: Mapping[str, Any]) -> str | None:
+    """The first field of a Create or Update event that it lacks or holds in a shape
+    CloudFormation never sends, or None: each non-empty, a string but the properties an
+    object (they hold ServiceToken at least); the last two on an Update only
+    (docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html). The
+    ResourceProperties are parse_properties' to check, the ResponseURL run()'s."""
+    kind = event.get("RequestType")
+    if kind not in ("Create", "Update"):
+        return "RequestType"
+    fields = "StackId RequestId LogicalResourceId PhysicalResourceId OldResourceProperties"
+    for name in fields.split()[: 3 + 2 * (kind == "Update")]:
+        shape = Mapping if "Properties" in name else str
+        if not isinstance(value := event.get(name), shape) or not value:
+            return name
+    return None
+
+
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 _INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
 _TRUE_STRINGS = ("true", "1", "yes")
@@ -1640,14 +1657,8 @@ def process(
         # Leaving the sandbox cannot be undone; a Delete (also after a failed Create)
         # changes nothing in SES and keeps the id CloudFormation sent.
         return Outcome("SUCCESS", fallback_id)
-    if request_type not in ("Create", "Update"):
-        shown = _shown(request_type) if isinstance(request_type, str) else "missing"
-        return Outcome(
-            "FAILED",
-            fallback_id,
-            reason=f"Unknown RequestType {shown}.",
-            advice="Expected Create, Update or Delete.",
-        )
+    if problem := event_problem(event):  # a broken event must never lead to a request
+        return Outcome("FAILED", fallback_id, reason=f"No valid {problem} in the event.")
 
     try:
         desired = parse_properties(event.get("ResourceProperties"), default_region)
@@ -1723,7 +1734,7 @@ class _RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:
             return False
-        if record.exc_info and record.exc_info[0] is not None:
+        if record.exc_info and record.exc_info[0]:
             message = f"{message} ({record.exc_info[0].__name__})"
         record.msg, record.args = redact(message, self.secrets), ()
         record.exc_info = record.exc_text = record.stack_info = None
@@ -1737,13 +1748,12 @@ def guard_logs(secrets: Sequence[str]) -> None:
     """Install the redacting filter on every handler of the root logger (the runtime's)."""
     _LOG_FILTER.secrets = tuple(secrets)
     for handler_ in logging.getLogger().handlers:
-        if _LOG_FILTER not in handler_.filters:
-            handler_.addFilter(_LOG_FILTER)
+        handler_.addFilter(_LOG_FILTER)  # once: addFilter skips a filter it has
 
 
 def _remaining_seconds(context: Any) -> float:
     getter = getattr(context, "get_remaining_time_in_millis", None)
-    return float(getter()) / 1000.0 if callable(getter) else DEFAULT_REMAINING_SECONDS
+    return getter() / 1000 if callable(getter) else DEFAULT_REMAINING_SECONDS
 
 
 def handler(event: Any, context: Any) -> None:
@@ -1778,12 +1788,8 @@ def run(
             return None
         guard_logs(sensitive_values(event))
         budget = plan_budget(remaining)
-        logger.info(
-            "%s %s (RequestId %s)",
-            _shown(_text(event.get("RequestType"))),
-            _shown(_text(event.get("LogicalResourceId"))),
-            _shown(_text(event.get("RequestId"))),
-        )
+        keys = ("RequestType", "LogicalResourceId", "RequestId")
+        logger.info("%s %s (RequestId %s)", *(_shown(_text(event.get(k))) for k in keys))
         problem = response_url_problem(event.get("ResponseURL"))
         if problem:
             # No answer can reach CloudFormation: changing SES now would be a change
@@ -1791,19 +1797,18 @@ def run(
             logger.error("The event's ResponseURL %s: nothing was changed or answered", problem)
             return None
         default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        fallback_id = event_physical_id(event, default_region)
-        progress = Progress()
         outcome = _work(
-            event, client_factory, default_region, progress, budget, started, v1_client_factory
+            event, client_factory, default_region, Progress(), budget, started, v1_client_factory
         )
         if needs_stack_status(event, outcome):
             stack_id = _text(event.get("StackId"))
-            status = bounded(lambda: stack_status(stack_id, budget.status), budget.status)
-            outcome = settle(outcome, status)
+            outcome = settle(
+                outcome, bounded(lambda: stack_status(stack_id, budget.status), budget.status)
+            )
     except Exception as error:
+        # The event is a Mapping here: the first statement returns for anything else.
         logger.error("Unexpected error %s", type(error).__name__)
-        fallback_id = event_physical_id(event, None) if isinstance(event, Mapping) else ""
-        outcome = internal_error_outcome(Progress(), fallback_id, error)
+        outcome = internal_error_outcome(Progress(), event_physical_id(event, None), error)
     logger.info("Answering %s", outcome.status)
     try:
         body = build_response_body(event, outcome)
@@ -1814,9 +1819,8 @@ def run(
         )
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
-    hooks = AFTER_ANSWER if isinstance(event, Mapping) else []
-    for position, hook in enumerate(hooks):
-        share = (give_up_at - time.monotonic()) / (len(hooks) - position)
+    for position, hook in enumerate(AFTER_ANSWER):
+        share = (give_up_at - time.monotonic()) / (len(AFTER_ANSWER) - position)
         if share > RESPONSE_MIN_ATTEMPT_SECONDS:
             bounded(functools.partial(hook, event, outcome, share / 3), share)
     return outcome
@@ -1863,11 +1867,11 @@ def _work(
 
     worker = threading.Thread(target=work, name="ses-production-access", daemon=True)
     worker.start()
-    worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, deadline - time.monotonic()))
     snapshot = progress.close()
     if snapshot.put_in_flight:
         # A Put SES may be taking: wait a little for its answer, from the status reserve.
-        worker.join(timeout=budget.status / 2)
+        worker.join(budget.status / 2)
         snapshot = progress.snapshot()
     if result:
         return result[0]
