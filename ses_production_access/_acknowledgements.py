@@ -78,20 +78,30 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 }
 
 
-def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
+def acknowledge(
+    construct: IConstruct, rules: dict[str, str], resource: IConstruct | None = None
+) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource."""
-    for rule, reason in rules.items():
-        if not rule.startswith(CHECKOV):
-            Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
-    resource = construct.node.default_child
-    if isinstance(resource, CfnResource):
-        _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource
+    (``resource`` when the caller has it at hand, else its default child).
+
+    In one ``acknowledge`` call and only the reads needed: each call through jsii is a
+    round trip to the Node.js process, paid by every stack of an account-vending app."""
+    acknowledgments = [
+        Acknowledgment(id=rule, reason=reason)
+        for rule, reason in rules.items()
+        if not rule.startswith(CHECKOV)
+    ]
+    if acknowledgments:
+        Validations.of(construct).acknowledge(*acknowledgments)
+    skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
+    if skips:
+        resource = resource or construct.node.default_child
+        if isinstance(resource, CfnResource):
+            _skip_checkov(resource, skips)
 
 
 def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:
-    if not rules:
-        return
     metadata = resource.get_metadata("checkov")
     skips = list(metadata.get("skip", [])) if metadata else []
     skips += [{"id": rule, "comment": comment} for rule, comment in rules.items()]
