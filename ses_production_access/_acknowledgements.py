@@ -78,12 +78,9 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 }
 
 
-def acknowledge(
-    construct: IConstruct, rules: dict[str, str], resource: IConstruct | None = None
-) -> None:
+def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource
-    (``resource`` when the caller has it at hand, else its default child).
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource.
 
     In one ``acknowledge`` call and only the reads needed: each call through jsii is a
     round trip to the Node.js process, paid by every stack of an account-vending app."""
@@ -96,7 +93,7 @@ def acknowledge(
         Validations.of(construct).acknowledge(*acknowledgments)
     skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
     if skips:
-        resource = resource or construct.node.default_child
+        resource = construct.node.default_child
         if isinstance(resource, CfnResource):
             _skip_checkov(resource, skips)
 

@@ -213,9 +213,7 @@ class SesProductionAccessHandler(Construct):
         cfn_function = self.function.node.default_child
         if isinstance(cfn_function, lambda_.CfnFunction):
             cfn_function.add_deletion_override("DependsOn")
-        _acknowledgements.acknowledge(
-            self.function, _acknowledgements.FUNCTION_RULES, resource=cfn_function
-        )
+        _acknowledgements.acknowledge(self.function, _acknowledgements.FUNCTION_RULES)
 
     def _let_cloudwatch_logs_use(self, key: kms.IKey) -> None:
         """CloudWatch Logs encrypts with the key only if the key policy lets it; LogGroup
