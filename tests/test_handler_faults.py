@@ -360,23 +360,16 @@ def send_malformed(
     return receiver.only_response()
 
 
-@pytest.mark.parametrize(("field", "value"), CREATE_FIELDS)
-def test_fails_without_calling_ses_on_a_create_with_a_malformed_field(
-    index: ModuleType, response_receiver: ResponseReceiver, field: str, value: Any
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [pytest.param("create", *p.values, id=f"create-{p.id}") for p in CREATE_FIELDS]
+    + [pytest.param("update", *p.values, id=f"update-{p.id}") for p in UPDATE_FIELDS],
+)
+def test_fails_without_calling_ses_on_an_event_with_a_malformed_field(
+    index: ModuleType, response_receiver: ResponseReceiver, name: str, field: str, value: Any
 ) -> None:
     client = ScriptedClient([account("sandbox_new")], [{}])
-    response = send_malformed(index, client, response_receiver, "create", field, value)
-    assert response["Status"] == "FAILED"
-    assert response["Reason"] == f"No valid {field} in the event."
-    assert client.calls == []
-
-
-@pytest.mark.parametrize(("field", "value"), UPDATE_FIELDS)
-def test_fails_without_calling_ses_on_an_update_with_a_malformed_field(
-    index: ModuleType, response_receiver: ResponseReceiver, field: str, value: Any
-) -> None:
-    client = ScriptedClient([account("sandbox_new")], [{}])
-    response = send_malformed(index, client, response_receiver, "update", field, value)
+    response = send_malformed(index, client, response_receiver, name, field, value)
     assert response["Status"] == "FAILED"
     assert response["Reason"] == f"No valid {field} in the event."
     assert client.calls == []
