@@ -319,8 +319,7 @@ def denied_outcome(state: AccountState, desired: Desired, physical_id: str) -> O
         physical_id,
         attributes(state),
         f"SES denied production access in {desired.region}{case}.",
-        "Reply in the support case to appeal (a new request is refused), or set "
-        "fail_on_denied=False to report DENIED without failing.",
+        "Appeal in the support case (a new request is refused), or set fail_on_denied=False.",
     )
 
 
@@ -350,6 +349,23 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     if not _REGION_PATTERN.fullmatch(region):
         region = "unknown-region"
     return physical_resource_id(_text(event.get("StackId")), region)
+
+
+def event_problem(event: Mapping[str, Any]) -> str | None:
+    """The first field of a Create or Update event that it lacks or holds in a shape
+    CloudFormation never sends, or None: each non-empty, a string but the properties an
+    object (they hold ServiceToken at least); the last two on an Update only
+    (docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html). The
+    ResourceProperties are parse_properties' to check, the ResponseURL run()'s."""
+    kind = event.get("RequestType")
+    if kind not in ("Create", "Update"):
+        return "RequestType"
+    fields = "StackId RequestId LogicalResourceId PhysicalResourceId OldResourceProperties"
+    for name in fields.split()[: 3 + 2 * (kind == "Update")]:
+        shape = Mapping if "Properties" in name else str
+        if not isinstance(value := event.get(name), shape) or not value:
+            return name
+    return None
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
@@ -606,10 +622,7 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
     if SETTINGS:
         bus, prefix, topic = SETTINGS[0](props)
     elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
-        raise PropertyError(
-            f"{', '.join(NOTIFY_PROPERTIES)} need code this function leaves out: "
-            "synthesize it with the construct."
-        )
+        raise left_out(", ".join(NOTIFY_PROPERTIES))
     else:
         bus = prefix = topic = None
     for check in CHECKS:
@@ -628,6 +641,13 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
         topic,
         _flag(props, PROP_REPORT_ONLY, "report_only"),
         when_not_ready,
+    )
+
+
+def left_out(names: str) -> PropertyError:
+    """For properties whose code this function's template left out."""
+    return PropertyError(
+        f"{names} need code this function leaves out: synthesize it with the construct."
     )
 
 
@@ -805,8 +825,7 @@ def watchdog_outcome(progress: Progress, physical_id: str, waited: float) -> Out
         progress,
         physical_id,
         f"The function stopped waiting for SES after {waited:.0f} s: {progress.summary()}.",
-        "Deploying again is safe (it never submits twice); if it persists, raise timeout "
-        "or deploy fewer stacks at once.",
+        "Deploying again is safe (it never submits twice); if it persists, raise timeout.",
     )
 
 
@@ -957,8 +976,7 @@ NEXT_STEPS = {
     ),
     "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
     "DENIED": (
-        "Reply in the support case to appeal (AWS Support Center); the API refuses a "
-        "new request while DENIED."
+        "Reply in the support case to appeal: the API refuses a new request while DENIED."
     ),
     "SANDBOX": "No review is open: deploy again to request production access.",
 }
@@ -1719,14 +1737,8 @@ def process(
         # Leaving the sandbox cannot be undone; a Delete (also after a failed Create)
         # changes nothing in SES and keeps the id CloudFormation sent.
         return Outcome("SUCCESS", fallback_id)
-    if request_type not in ("Create", "Update"):
-        shown = _shown(request_type) if isinstance(request_type, str) else "missing"
-        return Outcome(
-            "FAILED",
-            fallback_id,
-            reason=f"Unknown RequestType {shown}.",
-            advice="Expected Create, Update or Delete.",
-        )
+    if problem := event_problem(event):  # a broken event must never lead to a request
+        return Outcome("FAILED", fallback_id, reason=f"No valid {problem} in the event.")
 
     try:
         desired = parse_properties(event.get("ResourceProperties"), default_region)
@@ -1746,10 +1758,7 @@ def process(
         readiness = held = None
         if action is Action.SUBMIT and (desired.when_not_ready or desired.report_only):
             if not READINESS:
-                raise PropertyError(
-                    "WhenNotReady and ReportOnly need code this function leaves out: "
-                    "synthesize it with the construct."
-                )
+                raise left_out("WhenNotReady and ReportOnly")
             readiness, held = READINESS[0](ses, desired, state, physical_id)
             if held:
                 return held
@@ -1808,7 +1817,7 @@ class _RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:
             return False
-        if record.exc_info and record.exc_info[0] is not None:
+        if record.exc_info and record.exc_info[0]:
             message = f"{message} ({record.exc_info[0].__name__})"
         record.msg, record.args = redact(message, self.secrets), ()
         record.exc_info = record.exc_text = record.stack_info = None
@@ -1822,13 +1831,12 @@ def guard_logs(secrets: Sequence[str]) -> None:
     """Install the redacting filter on every handler of the root logger (the runtime's)."""
     _LOG_FILTER.secrets = tuple(secrets)
     for handler_ in logging.getLogger().handlers:
-        if _LOG_FILTER not in handler_.filters:
-            handler_.addFilter(_LOG_FILTER)
+        handler_.addFilter(_LOG_FILTER)  # once: addFilter skips a filter it has
 
 
 def _remaining_seconds(context: Any) -> float:
     getter = getattr(context, "get_remaining_time_in_millis", None)
-    return float(getter()) / 1000.0 if callable(getter) else DEFAULT_REMAINING_SECONDS
+    return getter() / 1000 if callable(getter) else DEFAULT_REMAINING_SECONDS
 
 
 def handler(event: Any, context: Any) -> None:
@@ -1863,12 +1871,8 @@ def run(
             return None
         guard_logs(sensitive_values(event))
         budget = plan_budget(remaining)
-        logger.info(
-            "%s %s (RequestId %s)",
-            _shown(_text(event.get("RequestType"))),
-            _shown(_text(event.get("LogicalResourceId"))),
-            _shown(_text(event.get("RequestId"))),
-        )
+        keys = ("RequestType", "LogicalResourceId", "RequestId")
+        logger.info("%s %s (RequestId %s)", *(_shown(_text(event.get(k))) for k in keys))
         problem = response_url_problem(event.get("ResponseURL"))
         if problem:
             # No answer can reach CloudFormation: changing SES now would be a change
@@ -1876,19 +1880,18 @@ def run(
             logger.error("The event's ResponseURL %s: nothing was changed or answered", problem)
             return None
         default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        fallback_id = event_physical_id(event, default_region)
-        progress = Progress()
         outcome = _work(
-            event, client_factory, default_region, progress, budget, started, v1_client_factory
+            event, client_factory, default_region, Progress(), budget, started, v1_client_factory
         )
         if needs_stack_status(event, outcome):
             stack_id = _text(event.get("StackId"))
-            status = bounded(lambda: stack_status(stack_id, budget.status), budget.status)
-            outcome = settle(outcome, status)
+            outcome = settle(
+                outcome, bounded(lambda: stack_status(stack_id, budget.status), budget.status)
+            )
     except Exception as error:
+        # The event is a Mapping here: the first statement returns for anything else.
         logger.error("Unexpected error %s", type(error).__name__)
-        fallback_id = event_physical_id(event, None) if isinstance(event, Mapping) else ""
-        outcome = internal_error_outcome(Progress(), fallback_id, error)
+        outcome = internal_error_outcome(Progress(), event_physical_id(event, None), error)
     logger.info("Answering %s", outcome.status)
     try:
         body = build_response_body(event, outcome)
@@ -1899,9 +1902,8 @@ def run(
         )
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
-    hooks = AFTER_ANSWER if isinstance(event, Mapping) else []
-    for position, hook in enumerate(hooks):
-        share = (give_up_at - time.monotonic()) / (len(hooks) - position)
+    for position, hook in enumerate(AFTER_ANSWER):
+        share = (give_up_at - time.monotonic()) / (len(AFTER_ANSWER) - position)
         if share > RESPONSE_MIN_ATTEMPT_SECONDS:
             bounded(functools.partial(hook, event, outcome, share / 3), share)
     return outcome
@@ -1950,11 +1952,11 @@ def _work(
 
     worker = threading.Thread(target=work, name="ses-production-access", daemon=True)
     worker.start()
-    worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, deadline - time.monotonic()))
     snapshot = progress.close()
     if snapshot.put_in_flight:
         # A Put SES may be taking: wait a little for its answer, from the status reserve.
-        worker.join(timeout=budget.status / 2)
+        worker.join(budget.status / 2)
         snapshot = progress.snapshot()
     if result:
         return result[0]

@@ -14,9 +14,9 @@ from aws_cdk import Acknowledgment, CfnResource, Validations
 from constructs import IConstruct
 
 SES_WILDCARD = (
-    "GetAccount, PutAccountDetails, ListEmailIdentities, ListConfigurationSets and "
-    "GetIdentityNotificationAttributes have no resource type (Service Authorization "
-    "Reference): IAM only accepts Resource '*'."
+    "ses:GetAccount, ses:PutAccountDetails, ses:ListEmailIdentities, "
+    "ses:ListConfigurationSets and ses:GetIdentityNotificationAttributes have no resource "
+    "type (Service Authorization Reference): IAM only accepts Resource '*'."
 )
 SES_RESOURCE_READS = (
     "The readiness checks (GetEmailIdentity and the like) read every identity and "
@@ -81,18 +81,25 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 
 def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource."""
-    for rule, reason in rules.items():
-        if not rule.startswith(CHECKOV):
-            Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
-    resource = construct.node.default_child
-    if isinstance(resource, CfnResource):
-        _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource.
+
+    In one ``acknowledge`` call and only the reads needed: each call through jsii is a
+    round trip to the Node.js process, paid by every stack of an account-vending app."""
+    acknowledgments = [
+        Acknowledgment(id=rule, reason=reason)
+        for rule, reason in rules.items()
+        if not rule.startswith(CHECKOV)
+    ]
+    if acknowledgments:
+        Validations.of(construct).acknowledge(*acknowledgments)
+    skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
+    if skips:
+        resource = construct.node.default_child
+        if isinstance(resource, CfnResource):
+            _skip_checkov(resource, skips)
 
 
 def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:
-    if not rules:
-        return
     metadata = resource.get_metadata("checkov")
     skips = list(metadata.get("skip", [])) if metadata else []
     skips += [{"id": rule, "comment": comment} for rule, comment in rules.items()]

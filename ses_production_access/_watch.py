@@ -39,7 +39,7 @@ from constructs import Construct, IValidation
 
 from . import _acknowledgements, _inline, _limits
 from ._arn import account_arn, nag_name
-from ._handler import HANDLER_ID, SesProductionAccessHandler
+from ._handler import SesProductionAccessHandler
 from ._template_size import TemplateSizeCheck
 from ._validation import _shown, _typed, check_flag
 
@@ -339,12 +339,14 @@ def check_topic(value: object) -> sns.ITopic | None:
     return topic
 
 
-def check_can_share(stack: Stack, wanted: WatchSettings | None) -> None:
+def check_can_share(
+    stack: Stack, wanted: WatchSettings | None, handler: SesProductionAccessHandler | None
+) -> None:
     """Raise ValueError if a new instance with ``wanted`` cannot join the stack's other
-    instances: the handler exists once an instance does, the watcher once one watches."""
-    handler = stack.node.try_find_child(HANDLER_ID)
-    if not isinstance(handler, SesProductionAccessHandler):
-        return  # the first instance (or a foreign construct, refused by the handler)
+    instances (``handler``: the stack's, None before its first instance): the handler
+    exists once an instance does, the watcher once one watches."""
+    if handler is None:
+        return  # the first instance
     watcher = handler.node.try_find_child(WATCH_ID)
     if isinstance(watcher, SesProductionAccessWatch):
         watcher.settings.check_agrees(wanted, stack)

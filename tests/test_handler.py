@@ -578,7 +578,7 @@ def test_fails_on_an_unknown_request_type(
 ) -> None:
     response = run(index, ses, response_receiver, RequestType="Rollback")
     assert response["Status"] == "FAILED"
-    assert "Unknown RequestType 'Rollback'" in response["Reason"]
+    assert response["Reason"] == "No valid RequestType in the event."
 
 
 def test_fails_readably_on_an_unexpected_error(
