@@ -5,13 +5,16 @@ Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag i
 needed), which keeps them out of the template: it must stay within the 51,200 bytes of a
 template passed directly. cdk-nag 2.x, which read ``cdk_nag`` resource metadata instead,
 gets none (the README lists the suppressions it needs). checkov's skips go in the
-template (``Metadata.checkov.skip``), the only place checkov reads.
+template (``Metadata.checkov.skip``), the only place checkov reads. aws-cdk-lib releases
+before ``Acknowledgment`` have nowhere to write them (see ``_compat.acknowledge``).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, CfnResource, Validations
+from aws_cdk import CfnResource
 from constructs import IConstruct
+
+from . import _compat
 
 SES_WILDCARD = (
     "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
@@ -83,7 +86,7 @@ def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource."""
     for rule, reason in rules.items():
         if not rule.startswith(CHECKOV):
-            Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
+            _compat.acknowledge(construct, rule, reason)
     resource = construct.node.default_child
     if isinstance(resource, CfnResource):
         _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
