@@ -13,7 +13,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 from support import ROOT
 
-from ses_production_access import _compat, _limits
+from ses_production_access import _compat, _inline, _limits
 
 README = (ROOT / "README.md").read_text()
 PYPROJECT = (ROOT / "pyproject.toml").read_text()
@@ -107,3 +107,9 @@ def test_readme_names_the_floor_of_pyproject() -> None:
     # floor is for (the watcher grants the role the key of an encrypted watch_topic).
     assert hasattr(sns.ITopic, "master_key")
     assert f'"aws-cdk-lib=={floor}"' in PYPROJECT
+
+
+def test_inline_code_writes_tuple_targets_without_parentheses_on_every_python() -> None:
+    """Python 3.10's ast.unparse parenthesizes them; the template is the same bytes."""
+    code = "for (a, b) in pairs:\n    print((a, b))\n(c, d) = (1, 2)\n"
+    assert _inline.tighten(code) == "for a,b in pairs:print((a,b))\nc,d=(1,2)\n"
