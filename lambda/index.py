@@ -401,8 +401,9 @@ LOCAL_TOP_LEVEL_DOMAINS = (
 LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
-# A bracketed IPv6 literal, or a name with no bracket; then an optional port.
-_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
+# A bracketed IPv6 literal (it holds a colon: Python before 3.11.4 reads any bracketed host),
+# or a name with no bracket; then an optional port.
+_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*:[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
 _LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 

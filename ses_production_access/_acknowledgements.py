@@ -5,13 +5,16 @@ Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag i
 needed), which keeps them out of the template: it must stay within the 51,200 bytes of a
 template passed directly. cdk-nag 2.x, which read ``cdk_nag`` resource metadata instead,
 gets none (the README lists the suppressions it needs). checkov's skips go in the
-template (``Metadata.checkov.skip``), the only place checkov reads.
+template (``Metadata.checkov.skip``), the only place checkov reads. aws-cdk-lib releases
+before ``Acknowledgment`` have nowhere to write them (see ``_compat.acknowledge``).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, CfnResource, Validations
+from aws_cdk import CfnResource
 from constructs import IConstruct
+
+from . import _compat
 
 SES_WILDCARD = (
     "ses:GetAccount, ses:PutAccountDetails, ses:ListEmailIdentities, "
@@ -85,13 +88,9 @@ def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
 
     In one ``acknowledge`` call and only the reads needed: each call through jsii is a
     round trip to the Node.js process, paid by every stack of an account-vending app."""
-    acknowledgments = [
-        Acknowledgment(id=rule, reason=reason)
-        for rule, reason in rules.items()
-        if not rule.startswith(CHECKOV)
-    ]
-    if acknowledgments:
-        Validations.of(construct).acknowledge(*acknowledgments)
+    _compat.acknowledge(
+        construct, {rule: reason for rule, reason in rules.items() if not rule.startswith(CHECKOV)}
+    )
     skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
     if skips:
         resource = construct.node.default_child

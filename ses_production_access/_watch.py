@@ -37,7 +37,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IValidation
 
-from . import _acknowledgements, _inline, _limits
+from . import _acknowledgements, _compat, _inline, _limits
 from ._arn import account_arn, nag_name
 from ._handler import SesProductionAccessHandler
 from ._template_size import TemplateSizeCheck
@@ -501,7 +501,7 @@ class SesProductionAccessWatch(Construct):
             self._status_buses.append(status_bus_arn)
         rule, target = self.rule.node.default_child, resource.node.default_child
         if isinstance(rule, CfnResource) and isinstance(target, CfnResource):
-            rule.add_resource_dependency(target)
+            _compat.add_resource_dependency(rule, target)
 
     @property
     def regions(self) -> Sequence[str]:
