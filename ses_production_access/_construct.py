@@ -14,7 +14,6 @@ from aws_cdk import (
     Duration,
     RemovalPolicy,
     Stack,
-    Token,
 )
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -29,6 +28,7 @@ from ._handler import HandlerSettings, SesProductionAccessHandler
 from ._readiness import UseCase, WhenNotReady
 from ._status_bus import check_status_bus
 from ._synth_checks import ResolvedValueChecks
+from ._tokens import is_unresolved
 from ._types import ContactLanguage, MailType
 
 # Data key the handler returns -> output description. The keys are exactly what the
@@ -200,7 +200,7 @@ class SesProductionAccess(Construct):
             log_group_removal_policy=props.log_group_removal_policy,
             log_group_encryption_key=props.log_group_encryption_key,
         )
-        SesProductionAccessHandler.check_can_share(stack, settings)
+        handler = SesProductionAccessHandler.check_can_share(stack, settings)
         watch_settings = _watch.check_props(
             stack,
             watch=watch,
@@ -209,7 +209,7 @@ class SesProductionAccess(Construct):
             watch_topic_master_key=watch_topic_master_key,
             watch_parameter_prefix=watch_parameter_prefix,
         )
-        _watch.check_can_share(stack, watch_settings)
+        _watch.check_can_share(stack, watch_settings, handler)
         region_value = props.region or stack.region
         region_warnings = _regions.check_unique(
             stack,
@@ -229,11 +229,11 @@ class SesProductionAccess(Construct):
         if props.deferred:
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
-        self._handler = SesProductionAccessHandler.of(stack, settings)
+        self._handler = handler or SesProductionAccessHandler.of(stack, settings)
         self._handler.require(_inline.READINESS)
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, when_not_ready_value)
-        if props.checked_at_deploy or any(Token.is_unresolved(v) for v in tokens):
+        if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):
             self._handler.require(_inline.VALIDATE)
         self._handler.allow_readiness(self.region)
         if not report_only_value:

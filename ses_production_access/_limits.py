@@ -10,6 +10,8 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
+from ._compat import newest_runtime
+
 WEBSITE_URL_MAX_LENGTH = 1000
 USE_CASE_DESCRIPTION_MAX_LENGTH = 5000
 CONTACT_ADDRESSES_MAX = 4
@@ -30,8 +32,12 @@ LOCAL_TOP_LEVEL_DOMAINS = (
 )
 LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 
-# The custom resource's Lambda function, shared by every instance in a stack.
-HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
+# The custom resource's Lambda function, shared by every instance in a stack: the newest of
+# these Pythons that the installed aws-cdk-lib offers (PYTHON_3_14 since 2.222, PYTHON_3_13
+# in every supported release). The handler's tests run on the oldest and newest Python
+# available.
+HANDLER_RUNTIMES = ("PYTHON_3_14", "PYTHON_3_13")
+HANDLER_RUNTIME = newest_runtime(HANDLER_RUNTIMES)
 HANDLER_ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER_MEMORY_MIB = 128
 DEFAULT_TIMEOUT = Duration.minutes(2)

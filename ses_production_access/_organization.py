@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import TypeVar
 
-from aws_cdk import RemovalPolicy, Token
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 
 from . import _input_rules, _validation
+from ._tokens import is_unresolved
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -104,7 +105,7 @@ def _typed(value: object) -> str:
 
 
 def _plain(prop: str, value: str) -> str:
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         raise ValueError(
             f"{prop} is a token ({value}): the StackSet's targets and preferences are "
             f"checked at synth time, so give {prop} a plain value."
@@ -116,7 +117,7 @@ def _strings(prop: str, value: object, example: str) -> list[str]:
     """A list of plain strings, each once, at least one."""
     if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Sequence):
         raise ValueError(f"{prop} must be a list, got {_typed(value)}: write [{example!r}].")
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         raise ValueError(f"{prop} is a token: give a list of plain values such as [{example!r}].")
     items = list(value)
     if not items:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, fields
 from enum import Enum
 
 import jsii
-from aws_cdk import Aspects, CfnResource, IAspect, Stack, Token
+from aws_cdk import Aspects, CfnResource, IAspect, Stack
 from constructs import IConstruct
 
 from . import _limits, _validation
+from ._tokens import is_unresolved
 
 
 class WhenNotReady(str, Enum):
@@ -90,14 +91,14 @@ def check_use_case(use_case: object, use_case_description: object) -> str | None
         answer = getattr(use_case, field.name)
         if answer is None and field.name == "additional":
             continue
-        if not isinstance(answer, str) or (not Token.is_unresolved(answer) and not answer.strip()):
+        if not isinstance(answer, str) or (not is_unresolved(answer) and not answer.strip()):
             raise ValueError(
                 f"use_case.{field.name} must be a non-empty answer to "
                 f"{QUESTIONS[field.name]!r}, got {answer!r}."
             )
     rendered = use_case.render()
     limit = _limits.USE_CASE_DESCRIPTION_MAX_LENGTH
-    if Token.is_unresolved(rendered) or len(rendered) <= limit:
+    if is_unresolved(rendered) or len(rendered) <= limit:
         return rendered
     longest = max(
         (f.name for f in fields(use_case) if getattr(use_case, f.name) is not None),
@@ -114,32 +115,58 @@ def check_when_not_ready(value: object) -> str:
     if isinstance(value, WhenNotReady):
         return value.value
     known = {m.value for m in WhenNotReady}
-    if isinstance(value, str) and (Token.is_unresolved(value) or value in known):
+    if isinstance(value, str) and (is_unresolved(value) or value in known):
         return value
     names = ", ".join(f"WhenNotReady.{m.name}" for m in WhenNotReady)
     raise ValueError(f"when_not_ready {value!r} is not a WhenNotReady: use one of {names}.")
+
+
+# The resource type of each aws-cdk-lib L1 class (one with its own CFN_RESOURCE_TYPE_NAME),
+# read once per process: every instance of it has that type, and each read is a round trip
+# to the jsii kernel, for every resource of every stack.
+_L1_TYPES: dict[type, str] = {}
+
+
+def _resource_type(resource: CfnResource) -> str:
+    kind = type(resource)
+    if "CFN_RESOURCE_TYPE_NAME" not in vars(kind):  # a CfnResource of any type
+        return resource.cfn_resource_type
+    if kind not in _L1_TYPES:
+        _L1_TYPES[kind] = resource.cfn_resource_type
+    return _L1_TYPES[kind]
 
 
 @jsii.implements(IAspect)
 class _AfterSesResources:
     """Orders a custom resource after every SES resource of its stack (identities,
     configuration sets, event destinations), wherever they are defined, so that the
-    readiness checks see what the same deployment creates."""
+    readiness checks see what the same deployment creates.
+
+    Added to the custom resource itself, it is called back once, at synth, and searches
+    the stack then; an aspect of the stack would be called back (a round trip to the jsii
+    kernel) for every construct in it."""
 
     def __init__(self, resource: CfnResource) -> None:
         self._resource = resource
+        self._done = False
 
     def visit(self, node: IConstruct) -> None:
-        if (
-            isinstance(node, CfnResource)
-            and node.cfn_resource_type.startswith("AWS::SES::")
-            and Stack.of(node) is Stack.of(self._resource)
-        ):
-            self._resource.add_dependency(node)
+        # The resource is visited first (it has no children to visit after it).
+        if self._done:
+            return
+        self._done = True
+        stack = Stack.of(self._resource)
+        for other in stack.node.find_all():
+            if (
+                isinstance(other, CfnResource)
+                and _resource_type(other).startswith("AWS::SES::")
+                and Stack.of(other) is stack
+            ):
+                self._resource.add_dependency(other)
 
 
 def order_after_ses_resources(resource: CfnResource) -> None:
-    Aspects.of(Stack.of(resource)).add(_AfterSesResources(resource))
+    Aspects.of(resource).add(_AfterSesResources(resource))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import Annotations, CfnOutput, Duration, Names, RemovalPolicy, Token
+from aws_cdk import Annotations, CfnOutput, Duration, Names, RemovalPolicy
 from aws_cdk import aws_cloudformation as cloudformation
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
@@ -24,6 +24,7 @@ from ._organization import AccountFilterType, CallAs, ConcurrencyMode, RegionCon
 from ._readiness import UseCase, WhenNotReady
 from ._rollup import StatusRollup
 from ._template import TEMPLATE_BODY_MAX_BYTES
+from ._tokens import is_unresolved
 from ._types import ContactLanguage, MailType
 
 # Ids of the soft problems, for Annotations.of(...).acknowledge_warning(id, reason).
@@ -34,9 +35,9 @@ MEMBER_TEMPLATE_IN_S3 = "ses-production-access:memberTemplateInS3"
 
 def _unresolved(value: object) -> bool:
     if isinstance(value, str):
-        return Token.is_unresolved(value)
+        return is_unresolved(value)
     if isinstance(value, (list, tuple)):
-        return Token.is_unresolved(value) or any(_unresolved(item) for item in value)
+        return is_unresolved(value) or any(_unresolved(item) for item in value)
     return False
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Token
 from aws_cdk import aws_events as events
+
+from ._tokens import is_unresolved
 
 # The handler's own pattern (lambda/index.py, _EVENT_BUS_ARN_PATTERN); a test keeps the
 # two equal, so that synth time and deploy time accept the same ARNs.
@@ -48,7 +49,7 @@ def check_status_bus(value: object) -> str | None:
             "(SesProductionAccessStackSet's status_bus) or its ARN, such as "
             f"{EXAMPLE_ARN!r}."
         )
-    if Token.is_unresolved(arn):
+    if is_unresolved(arn):
         return arn
     if not EVENT_BUS_ARN_PATTERN.fullmatch(arn):
         raise ValueError(

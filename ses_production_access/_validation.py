@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TypeVar
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from . import _input_rules, _limits
+from ._tokens import is_unresolved
 from ._types import ContactLanguage, MailType
 
 E = TypeVar("E", bound=Enum)
@@ -73,9 +74,9 @@ def _typed(value: object) -> str:
 def _unresolved(value: object) -> bool:
     """True for a token, or a list holding one. Only str and lists of str get here."""
     if isinstance(value, str):
-        return Token.is_unresolved(value)
+        return is_unresolved(value)
     if isinstance(value, list):
-        return Token.is_unresolved(value) or any(_unresolved(item) for item in value)
+        return is_unresolved(value) or any(_unresolved(item) for item in value)
     return False
 
 
@@ -136,7 +137,7 @@ def enum_value(prop: str, value: object, enum: type[E], *, required: bool) -> st
     if isinstance(value, enum):
         return str(value.value)
     if isinstance(value, str) and not isinstance(value, Enum):
-        if Token.is_unresolved(value):
+        if is_unresolved(value):
             return value
         if value in {str(m.value) for m in enum}:
             return value
@@ -185,7 +186,7 @@ def check_fail_on_denied(value: object) -> str:
     time (a CfnParameter of a plain template, say)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and Token.is_unresolved(value):
+    if isinstance(value, str) and is_unresolved(value):
         return value
     raise ValueError(
         f"fail_on_denied must be True or False, got {_typed(value)}: write "
@@ -209,7 +210,7 @@ def check_website_url(value: object) -> str:
         raise ValueError(
             f"website_url must be a string such as 'https://example.com', got {_typed(value)}."
         )
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return value
     problem = _input_rules.website_url_problem(value)
     if problem:
@@ -233,7 +234,7 @@ def check_use_case_description(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"use_case_description must be a string, got {_typed(value)}.")
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return value
     if not value.strip():
         raise ValueError(
@@ -262,7 +263,7 @@ def check_contacts(value: object) -> list[str] | None:
     for address in addresses:
         if not isinstance(address, str):
             raise ValueError(f"{prop} must hold strings, got {_typed(address)}.")
-    if Token.is_unresolved(addresses):
+    if is_unresolved(addresses):
         return addresses
     limit = _limits.CONTACT_ADDRESSES_MAX
     if not 1 <= len(addresses) <= limit:
@@ -272,7 +273,7 @@ def check_contacts(value: object) -> list[str] | None:
         )
     seen: dict[str, str] = {}
     for address in addresses:
-        if Token.is_unresolved(address):
+        if is_unresolved(address):
             continue
         problem = _input_rules.contact_address_problem(address)
         if problem:
@@ -294,7 +295,7 @@ def check_region(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"region must be a string such as 'eu-west-1', got {_typed(value)}.")
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         return value
     if not _input_rules.REGION_PATTERN.fullmatch(value):
         raise ValueError(
@@ -391,7 +392,7 @@ def check_key_region(key: kms.IKey | None, stack: Stack) -> None:
     if key is None:
         return
     key_region, stack_region = key.env.region, stack.region
-    if Token.is_unresolved(key_region) or Token.is_unresolved(stack_region):
+    if is_unresolved(key_region) or is_unresolved(stack_region):
         return
     if key_region != stack_region:
         raise ValueError(

@@ -160,7 +160,7 @@ def test_response_put_is_retried_until_exactly_one_success(trace: Deployment) ->
 def test_response_put_gives_up_after_bounded_retries_and_exits(trace: Deployment) -> None:
     create = trace.last("Create")
     assert create.accepted == []
-    assert 2 <= len(create.attempts) <= 4  # the README promises at most 4 tries
+    assert 2 <= len(create.attempts) <= 4  # docs/deploy-time.md promises at most 4 tries
     assert not create.run.timed_out
     assert create.run.exit_code == 0
     started, ended = create.run.invoke_started, create.run.invoke_ended

@@ -6,7 +6,7 @@ may not even call ses:PutAccountDetails), and an assertion of its own calls SES 
 and checks that what the construct reports is what SES says.
 
 Offline (``make test``): integ-runner synthesizes this app and compares it with the committed
-snapshot, with no credentials. For real (see the README): ``npx integ-runner --directory
+snapshot, with no credentials. For real (see CONTRIBUTING.md): ``npx integ-runner --directory
 tests/integ --language python --update-on-failed --profiles PROFILE``.
 """
 
