@@ -13,7 +13,7 @@ import pytest
 from support import ROOT
 
 from ses_production_access import SesProductionAccess, SesProductionAccessStackSet
-from ses_production_access._construct import ATTRIBUTES
+from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
 
 README = (ROOT / "README.md").read_text()
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
@@ -77,7 +77,7 @@ def test_readme_attribute_table_matches_the_construct() -> None:
             assert key, name
             attributes[name] = key.group(1)
     assert documented == attributes
-    assert set(documented.values()) == set(ATTRIBUTES)
+    assert set(documented.values()) == set(OUTPUT_DESCRIPTIONS)
 
 
 def test_readme_props_table_lists_every_prop() -> None:
