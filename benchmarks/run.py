@@ -291,6 +291,7 @@ def synthesis(
     # Several processes per variant, round-robin: 'first use' is one sample per process.
     first: dict[str, list[float]] = {v: [] for v in VARIANTS}
     steady: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    trips: dict[str, list[int]] = {v: [] for v in VARIANTS}
     for process in range(warm_processes):
         for variant in VARIANTS:
             report, _ = run_child(
@@ -309,6 +310,7 @@ def synthesis(
             times = report["times"]
             first[variant].append(times[0])
             steady[variant].extend(times[1:])
+            trips[variant].append(report["round_trips"])
         log(f"synthesis: in-process rounds, process {process + 1}/{warm_processes} done")
 
     empty_wall = median([s["wall_s"] for s in samples["empty"]])
@@ -330,6 +332,8 @@ def synthesis(
             "first_use_added_s": median(first[variant]) - empty_first,
             "in_process_repeat_s": spread(steady[variant]),
             "in_process_added_s": median(steady[variant]) - empty_warm,
+            # One steady build + synth, counted: the same in every process.
+            "jsii_round_trips": max(trips[variant]),
             "samples": samples[variant],
         }
     return {"variants": result, "outdirs": {k: str(v) for k, v in outdirs.items()}}
@@ -799,7 +803,9 @@ def report(results: dict[str, Any]) -> str:
         "Synthesis breakdown (seconds, medians of fresh processes; 'fastest' = best sample): "
         "import aws_cdk, import the variant's modules, build the tree, app.synth(). In one "
         "process after an empty stack's synthesis: '1st use' = the variant's first build + "
-        "synth (module imports included), 'steady' = later ones; ms added to the empty stack's."
+        "synth (module imports included), 'steady' = later ones; ms added to the empty stack's. "
+        "jsii calls = messages from Python to the jsii kernel (Node.js) in one steady build + "
+        "synth of the stack, each a round trip (the empty stack's included)."
     )
     say(
         table(
@@ -813,6 +819,7 @@ def report(results: dict[str, Any]) -> str:
                 "synth",
                 "1st use +ms",
                 "steady +ms",
+                "jsii calls",
             ],
             [
                 [
@@ -825,6 +832,7 @@ def report(results: dict[str, Any]) -> str:
                     f"{synth[v]['synth_s']:.2f}",
                     _ms(synth[v]["first_use_added_s"]),
                     _ms(synth[v]["in_process_added_s"]),
+                    str(synth[v]["jsii_round_trips"]),
                 ]
                 for v in VARIANTS
             ],

@@ -217,13 +217,36 @@ def warm(variant: str, rounds: int, outdir: Path) -> list[float]:
     return times
 
 
+def round_trips(variant: str, outdir: Path) -> int:
+    """The messages Python sends the jsii kernel (the Node.js process, each answered
+    before Python goes on: app, stack, every construct, property read, method call and
+    callback answer) during one more build and synthesis of `variant`, after `warm`."""
+    from jsii._kernel.providers import process  # private: counted, never changed
+
+    sent = 0
+    real = process._NodeProcess.send
+
+    def counting(self: object, request: object, response_type: object) -> object:
+        nonlocal sent
+        sent += 1
+        return real(self, request, response_type)  # type: ignore[arg-type]
+
+    process._NodeProcess.send = counting  # type: ignore[assignment,method-assign]
+    try:
+        build(variant, outdir / f"{variant}-counted").synth()
+    finally:
+        process._NodeProcess.send = real  # type: ignore[method-assign]
+    return sent
+
+
 def main(argv: list[str]) -> int:
     """``VARIANT``: synthesize one variant into $CDK_OUTDIR and print the in-process timings
     as JSON. ``--warm N OUTDIR VARIANT``: print the times of `warm` as JSON."""
     sys.path.insert(0, str(ROOT))  # the library from the checkout, as app.py gets it
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     if len(argv) == 4 and argv[0] == "--warm" and argv[3] in VARIANTS:
-        print(json.dumps({"times": warm(argv[3], int(argv[1]), Path(argv[2]))}))
+        times = warm(argv[3], int(argv[1]), Path(argv[2]))
+        print(json.dumps({"times": times, "round_trips": round_trips(argv[3], Path(argv[2]))}))
         return 0
     if len(argv) != 1 or argv[0] not in VARIANTS:
         choices = "|".join(VARIANTS)

@@ -319,8 +319,7 @@ def denied_outcome(state: AccountState, desired: Desired, physical_id: str) -> O
         physical_id,
         attributes(state),
         f"SES denied production access in {desired.region}{case}.",
-        "Reply in the support case to appeal (a new request is refused), or set "
-        "fail_on_denied=False to report DENIED without failing.",
+        "Appeal in the support case (a new request is refused), or set fail_on_denied=False.",
     )
 
 
@@ -350,6 +349,23 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     if not _REGION_PATTERN.fullmatch(region):
         region = "unknown-region"
     return physical_resource_id(_text(event.get("StackId")), region)
+
+
+def event_problem(event: Mapping[str, Any]) -> str | None:
+    """The first field of a Create or Update event that it lacks or holds in a shape
+    CloudFormation never sends, or None: each non-empty, a string but the properties an
+    object (they hold ServiceToken at least); the last two on an Update only
+    (docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html). The
+    ResourceProperties are parse_properties' to check, the ResponseURL run()'s."""
+    kind = event.get("RequestType")
+    if kind not in ("Create", "Update"):
+        return "RequestType"
+    fields = "StackId RequestId LogicalResourceId PhysicalResourceId OldResourceProperties"
+    for name in fields.split()[: 3 + 2 * (kind == "Update")]:
+        shape = Mapping if "Properties" in name else str
+        if not isinstance(value := event.get(name), shape) or not value:
+            return name
+    return None
 
 
 _REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
@@ -385,8 +401,9 @@ LOCAL_TOP_LEVEL_DOMAINS = (
 LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
-# A bracketed IPv6 literal, or a name with no bracket; then an optional port.
-_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
+# A bracketed IPv6 literal (it holds a colon: Python before 3.11.4 reads any bracketed host),
+# or a name with no bracket; then an optional port.
+_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*:[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
 _LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
@@ -606,10 +623,7 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
     if SETTINGS:
         bus, prefix, topic = SETTINGS[0](props)
     elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
-        raise PropertyError(
-            f"{', '.join(NOTIFY_PROPERTIES)} need code this function leaves out: "
-            "synthesize it with the construct."
-        )
+        raise left_out(", ".join(NOTIFY_PROPERTIES))
     else:
         bus = prefix = topic = None
     for check in CHECKS:
@@ -628,6 +642,13 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
         topic,
         _flag(props, PROP_REPORT_ONLY, "report_only"),
         when_not_ready,
+    )
+
+
+def left_out(names: str) -> PropertyError:
+    """For properties whose code this function's template left out."""
+    return PropertyError(
+        f"{names} need code this function leaves out: synthesize it with the construct."
     )
 
 
@@ -805,8 +826,7 @@ def watchdog_outcome(progress: Progress, physical_id: str, waited: float) -> Out
         progress,
         physical_id,
         f"The function stopped waiting for SES after {waited:.0f} s: {progress.summary()}.",
-        "Deploying again is safe (it never submits twice); if it persists, raise timeout "
-        "or deploy fewer stacks at once.",
+        "Deploying again is safe (it never submits twice); if it persists, raise timeout.",
     )
 
 
@@ -957,8 +977,7 @@ NEXT_STEPS = {
     ),
     "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
     "DENIED": (
-        "Reply in the support case to appeal (AWS Support Center); the API refuses a "
-        "new request while DENIED."
+        "Reply in the support case to appeal: the API refuses a new request while DENIED."
     ),
     "SANDBOX": "No review is open: deploy again to request production access.",
 }
@@ -1103,30 +1122,29 @@ class ReadinessFacts:
     dkim: tuple[str, ...] = ()  # domains whose DKIM works
     mail_from: tuple[str, ...] = ()  # domains with a working custom MAIL FROM
     # Bounces and complaints reach something that acts on them: the suppression list, an
-    # event destination or notification topics.
+    # event destination or notification topics (else SES emails them to the sender).
     bounce_handling: bool = False
-    # ...or are emailed to the sender (email feedback forwarding, on by default).
-    forwarded: bool = False
     unreadable: tuple[str, ...] = ()  # the *_UNREADABLE findings of the checks that failed
 
 
 def judge(facts: ReadinessFacts) -> Readiness:
     """The findings (in FINDINGS' order) and whether the account is ready."""
     failed = set(facts.unreadable)
+    identity = bool(facts.domains or facts.addresses)
+    if identity:  # a listing cut short after a verified identity showed has decided
+        failed.discard("IDENTITIES_UNREADABLE")
     known = "IDENTITIES_UNREADABLE" not in failed
     details = known and "IDENTITY_DETAILS_UNREADABLE" not in failed
-    identity = facts.domains or facts.addresses
-    # SES turns email feedback forwarding off only for an identity whose bounces and
-    # complaints both go to topics: a verified identity whose notifications cannot be read
-    # gets its feedback one way or the other.
-    received = facts.forwarded or (bool(identity) and "NOTIFICATIONS_UNREADABLE" in failed)
+    # A verified identity's bounces and complaints reach its sender by email when nothing
+    # else takes them, forwarding turned off or not (SES v2 API reference,
+    # PutEmailIdentityFeedbackAttributes): received, but nothing acts on them.
     found = {
         "NO_VERIFIED_IDENTITY": known and not identity,
         "NO_VERIFIED_DOMAIN": bool(facts.addresses) and not facts.domains,
         "DKIM_NOT_SET_UP": details and len(facts.dkim) < len(facts.domains),
         "NO_CUSTOM_MAIL_FROM": details and bool(facts.domains) and not facts.mail_from,
-        "NO_BOUNCE_COMPLAINT_HANDLING": known and not facts.bounce_handling and not received,
-        "BOUNCES_BY_EMAIL_ONLY": facts.forwarded and not facts.bounce_handling,
+        "NO_BOUNCE_COMPLAINT_HANDLING": known and not identity and not facts.bounce_handling,
+        "BOUNCES_BY_EMAIL_ONLY": identity and not facts.bounce_handling,
     }
     findings = tuple(code for code in FINDINGS if found.get(code) or code in failed)
     return Readiness(findings, not any(FINDINGS[code] for code in findings))
@@ -1168,6 +1186,10 @@ class SesError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.advice = advice
+
+
+class TooLate(SesError):
+    """Too little time is left for a Put's answer: nothing was sent."""
 
 
 class ConflictError(Exception):
@@ -1254,7 +1276,7 @@ class SesAccount:
         """Send the request only if its answer can arrive before the deadline: a request
         SES takes after the watchdog answered FAILED would be a review nobody is told of."""
         if self._clock() + self._put_seconds > self._deadline:
-            raise SesError(
+            raise TooLate(
                 f"Too little time was left for ses:PutAccountDetails in {self._region}: "
                 "no request was sent.",
                 "Deploy again; if it persists, raise the construct's timeout.",
@@ -1275,8 +1297,16 @@ class SesAccount:
     def v1(self) -> SesAccount:
         """The same Region through the SES (v1) API, for what SES v2 does not show."""
         client = self._v1_client() if self._v1_client else make_ses_client(self._region, "ses")
+        return self._copy(client, self._deadline)
+
+    def for_reads(self) -> SesAccount:
+        """The same account for the readiness reads: none starts too late for a Put."""
+        return self._copy(self._client, self._deadline - self._put_seconds)
+
+    def _copy(self, client: Any, deadline: float) -> SesAccount:
         return SesAccount(
-            client, self._region, self._deadline, self._progress, denied_until=self._denied_until
+            client, self._region, deadline, self._progress, self._clock, self._sleep,
+            self._v1_client, self._put_seconds, self._denied_until,
         )
 
     def pause(self, seconds: float) -> bool:
@@ -1291,6 +1321,8 @@ class SesAccount:
         attempt = 0
         while True:
             attempt += 1
+            if self._clock() >= self._deadline:
+                raise SesError(f"No time was left for {name}.", "Raise the construct's timeout.")
             self._progress.enter(operation, f"{name} had not answered (attempt {attempt})")
             try:
                 return call()
@@ -1299,7 +1331,7 @@ class SesAccount:
                 if code == "ConflictException" and operation == "PutAccountDetails":
                     raise ConflictError(operation) from error
                 throttled = code in _THROTTLING_CODES or status == 429
-                denied = code == "AccessDeniedException"
+                denied = code in ("AccessDeniedException", "AccessDenied")  # v2, v1
                 retry = (
                     throttled
                     or (denied and self._clock() < self._denied_until)
@@ -1310,7 +1342,7 @@ class SesAccount:
                     if throttled
                     else f"{name} answered {code} (HTTP {status}, {attempt} attempts)"
                 )
-                advice = self._advice(code, throttled)
+                advice = self._advice("AccessDeniedException" if denied else code, throttled)
                 if denied:
                     advice = f"Allow ses:{operation} to {_role(error)}. {advice}"
             except (NetworkError, HTTPClientError) as error:
@@ -1330,7 +1362,9 @@ class SesAccount:
             delay = min(
                 SES_BACKOFF_MAX_SECONDS, SES_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1)
             ) * random.uniform(0.5, 1.0)
-            if retry and self._clock() + delay < self._deadline:
+            # A Put is tried again only if its answer can still arrive in time.
+            late = self._put_seconds if operation == "PutAccountDetails" else 0.0
+            if retry and self._clock() + delay + late < self._deadline:
                 logger.warning("%s; retrying in %.1f s", problem, delay)
                 self._sleep(delay)
                 continue
@@ -1596,12 +1630,17 @@ def check_readiness(
     return readiness, held_outcome(desired, state, readiness, physical_id)
 
 
-def _listed(ses: SesAccount, operation: str, key: str, size: int) -> list[Any]:
-    """The `key` list of up to READINESS_MAX_PAGES pages of `operation`, by NextToken."""
+def _listed(
+    ses: SesAccount, operation: str, key: str, size: int, failed: list[str], code: str
+) -> list[Any]:
+    """The `key` list of up to READINESS_MAX_PAGES pages of `operation`, by NextToken: what
+    was read before a page failed counts (`code` noted)."""
     found: list[Any] = []
     token = None
     for _ in range(READINESS_MAX_PAGES):
-        page = ses.call(operation, PageSize=size, **({"NextToken": token} if token else {}))
+        page = _read(failed, code, functools.partial(
+            ses.call, operation, PageSize=size, **({"NextToken": token} if token else {})
+        ), {})
         found += page.get(key) or []
         token = page.get("NextToken")
         if not token:
@@ -1620,10 +1659,12 @@ def _read(failed: list[str], code: str, read: Callable[[], Any], default: Any) -
 
 
 def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
+    ses = ses.for_reads()
     failed: list[str] = []
-    identities = _read(failed, "IDENTITIES_UNREADABLE", lambda: _listed(
-        ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE
-    ), [])
+    identities = _listed(
+        ses, "ListEmailIdentities", "EmailIdentities", READINESS_PAGE_SIZE, failed,
+        "IDENTITIES_UNREADABLE",
+    )
     usable = [
         i for i in identities
         if i.get("SendingEnabled") and i.get("VerificationStatus") == "SUCCESS"
@@ -1642,27 +1683,28 @@ def _readiness_facts(ses: SesAccount, state: AccountState) -> ReadinessFacts:
             dkim.append(domain)
         if (details.get("MailFromAttributes") or {}).get("MailFromDomainStatus") == "SUCCESS":
             mail_from.append(domain)
-    handled = BOTH <= set(state.suppressed_reasons) or _read(
-        failed, "EVENT_DESTINATIONS_UNREADABLE", functools.partial(_destinations, ses), False
-    )
-    forwarded = False
+    handled = BOTH <= set(state.suppressed_reasons) or _destinations(ses, failed)
     if not handled and usable:
-        notifications = _read(failed, "NOTIFICATIONS_UNREADABLE", lambda: ses.v1().call(
+        topics = _read(failed, "NOTIFICATIONS_UNREADABLE", lambda: ses.v1().call(
             "GetIdentityNotificationAttributes",
             Identities=(domains + addresses)[:NOTIFICATION_IDENTITIES_MAX],
-        ).get("NotificationAttributes") or {}, {}).values()
-        handled = any(a.get("BounceTopic") and a.get("ComplaintTopic") for a in notifications)
-        forwarded = any(a.get("ForwardingEnabled") for a in notifications)
+        ).get("NotificationAttributes") or {}, {})
+        handled = any(a.get("BounceTopic") and a.get("ComplaintTopic") for a in topics.values())
     return ReadinessFacts(
-        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from), handled, forwarded,
-        tuple(failed),
+        tuple(checked), tuple(addresses), tuple(dkim), tuple(mail_from), handled, tuple(failed)
     )
 
 
-def _destinations(ses: SesAccount) -> bool:
-    """A configuration set whose enabled event destinations, together, take both."""
-    for name in _listed(ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS):
-        answer = ses.call("GetConfigurationSetEventDestinations", ConfigurationSetName=name)
+def _destinations(ses: SesAccount, failed: list[str]) -> bool:
+    """A configuration set whose enabled event destinations, together, take both; a set
+    that cannot be read is passed over (noted)."""
+    code = "EVENT_DESTINATIONS_UNREADABLE"
+    for name in _listed(
+        ses, "ListConfigurationSets", "ConfigurationSets", READINESS_MAX_SETS, failed, code
+    ):
+        answer = _read(failed, code, functools.partial(
+            ses.call, "GetConfigurationSetEventDestinations", ConfigurationSetName=name
+        ), {})
         matching: set[str] = set()
         for destination in answer.get("EventDestinations") or []:
             if destination.get("Enabled"):
@@ -1696,14 +1738,8 @@ def process(
         # Leaving the sandbox cannot be undone; a Delete (also after a failed Create)
         # changes nothing in SES and keeps the id CloudFormation sent.
         return Outcome("SUCCESS", fallback_id)
-    if request_type not in ("Create", "Update"):
-        shown = _shown(request_type) if isinstance(request_type, str) else "missing"
-        return Outcome(
-            "FAILED",
-            fallback_id,
-            reason=f"Unknown RequestType {shown}.",
-            advice="Expected Create, Update or Delete.",
-        )
+    if problem := event_problem(event):  # a broken event must never lead to a request
+        return Outcome("FAILED", fallback_id, reason=f"No valid {problem} in the event.")
 
     try:
         desired = parse_properties(event.get("ResourceProperties"), default_region)
@@ -1723,15 +1759,18 @@ def process(
         readiness = held = None
         if action is Action.SUBMIT and (desired.when_not_ready or desired.report_only):
             if not READINESS:
-                raise PropertyError(
-                    "WhenNotReady and ReportOnly need code this function leaves out: "
-                    "synthesize it with the construct."
-                )
+                raise left_out("WhenNotReady and ReportOnly")
             readiness, held = READINESS[0](ses, desired, state, physical_id)
             if held:
                 return held
         if action is Action.SUBMIT:
             state = _submit(ses, desired, state, progress)
+    except TooLate as error:
+        if readiness is None:
+            return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
+        # The readiness reads took the time: held, as an account that is not ready is.
+        logger.warning("%s The request is held back.", error.reason)
+        return Outcome("SUCCESS", physical_id, attributes(state, readiness))
     except SesError as error:
         return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
     except PropertyError as error:
@@ -1749,11 +1788,10 @@ def _submit(
         return before
     try:
         ses.put_account_details(desired, before)
+        logger.info("Requested production access in %s", desired.region)
     except ConflictError:
         # Someone else (another stack, the console) opened a review in between.
         logger.info("A review is already open in %s", desired.region)
-        return ses.get_account()
-    logger.info("Requested production access in %s", desired.region)
     try:
         state = ses.get_account()
         for _ in range(REREAD_ATTEMPTS):
@@ -1761,12 +1799,11 @@ def _submit(
                 break
             state = ses.get_account()
     except SesError as error:
-        # AWS accepted the request, so a review is open: failing (and rolling back the
-        # user's stack) would be wrong. Report it with what was read before the request.
+        # A review is open (AWS accepted the request, or said one is): failing (and rolling
+        # back the user's stack) would be wrong. Report it with what was read before.
         logger.warning("Reading the state after the request failed: %s", error.reason)
         return before.after_accepted_request()
-    # GetAccount is eventually consistent: a read that shows no open review yet is stale,
-    # since AWS accepted the request.
+    # GetAccount is eventually consistent: a read that shows no open review yet is stale.
     return state.after_accepted_request() if decide(state) is Action.SUBMIT else state
 
 
@@ -1781,7 +1818,7 @@ class _RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:
             return False
-        if record.exc_info and record.exc_info[0] is not None:
+        if record.exc_info and record.exc_info[0]:
             message = f"{message} ({record.exc_info[0].__name__})"
         record.msg, record.args = redact(message, self.secrets), ()
         record.exc_info = record.exc_text = record.stack_info = None
@@ -1795,13 +1832,12 @@ def guard_logs(secrets: Sequence[str]) -> None:
     """Install the redacting filter on every handler of the root logger (the runtime's)."""
     _LOG_FILTER.secrets = tuple(secrets)
     for handler_ in logging.getLogger().handlers:
-        if _LOG_FILTER not in handler_.filters:
-            handler_.addFilter(_LOG_FILTER)
+        handler_.addFilter(_LOG_FILTER)  # once: addFilter skips a filter it has
 
 
 def _remaining_seconds(context: Any) -> float:
     getter = getattr(context, "get_remaining_time_in_millis", None)
-    return float(getter()) / 1000.0 if callable(getter) else DEFAULT_REMAINING_SECONDS
+    return getter() / 1000 if callable(getter) else DEFAULT_REMAINING_SECONDS
 
 
 def handler(event: Any, context: Any) -> None:
@@ -1836,12 +1872,8 @@ def run(
             return None
         guard_logs(sensitive_values(event))
         budget = plan_budget(remaining)
-        logger.info(
-            "%s %s (RequestId %s)",
-            _shown(_text(event.get("RequestType"))),
-            _shown(_text(event.get("LogicalResourceId"))),
-            _shown(_text(event.get("RequestId"))),
-        )
+        keys = ("RequestType", "LogicalResourceId", "RequestId")
+        logger.info("%s %s (RequestId %s)", *(_shown(_text(event.get(k))) for k in keys))
         problem = response_url_problem(event.get("ResponseURL"))
         if problem:
             # No answer can reach CloudFormation: changing SES now would be a change
@@ -1849,19 +1881,18 @@ def run(
             logger.error("The event's ResponseURL %s: nothing was changed or answered", problem)
             return None
         default_region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        fallback_id = event_physical_id(event, default_region)
-        progress = Progress()
         outcome = _work(
-            event, client_factory, default_region, progress, budget, started, v1_client_factory
+            event, client_factory, default_region, Progress(), budget, started, v1_client_factory
         )
         if needs_stack_status(event, outcome):
             stack_id = _text(event.get("StackId"))
-            status = bounded(lambda: stack_status(stack_id, budget.status), budget.status)
-            outcome = settle(outcome, status)
+            outcome = settle(
+                outcome, bounded(lambda: stack_status(stack_id, budget.status), budget.status)
+            )
     except Exception as error:
+        # The event is a Mapping here: the first statement returns for anything else.
         logger.error("Unexpected error %s", type(error).__name__)
-        fallback_id = event_physical_id(event, None) if isinstance(event, Mapping) else ""
-        outcome = internal_error_outcome(Progress(), fallback_id, error)
+        outcome = internal_error_outcome(Progress(), event_physical_id(event, None), error)
     logger.info("Answering %s", outcome.status)
     try:
         body = build_response_body(event, outcome)
@@ -1872,9 +1903,8 @@ def run(
         )
     send_response(_text(event.get("ResponseURL")), body, give_up_at)
     # After the answer, so that it can never hold or fail the deployment.
-    hooks = AFTER_ANSWER if isinstance(event, Mapping) else []
-    for position, hook in enumerate(hooks):
-        share = (give_up_at - time.monotonic()) / (len(hooks) - position)
+    for position, hook in enumerate(AFTER_ANSWER):
+        share = (give_up_at - time.monotonic()) / (len(AFTER_ANSWER) - position)
         if share > RESPONSE_MIN_ATTEMPT_SECONDS:
             bounded(functools.partial(hook, event, outcome, share / 3), share)
     return outcome
@@ -1923,11 +1953,11 @@ def _work(
 
     worker = threading.Thread(target=work, name="ses-production-access", daemon=True)
     worker.start()
-    worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    worker.join(max(0.0, deadline - time.monotonic()))
     snapshot = progress.close()
     if snapshot.put_in_flight:
         # A Put SES may be taking: wait a little for its answer, from the status reserve.
-        worker.join(timeout=budget.status / 2)
+        worker.join(budget.status / 2)
         snapshot = progress.snapshot()
     if result:
         return result[0]

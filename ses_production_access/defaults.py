@@ -9,8 +9,14 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
-# The custom resource's Lambda function, shared by every instance in a stack.
-HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
+from .compat import newest_runtime
+
+# The custom resource's Lambda function, shared by every instance in a stack: the newest of
+# these Pythons that the installed aws-cdk-lib offers (PYTHON_3_14 since 2.222, PYTHON_3_13
+# in every supported release). The handler's tests run on the oldest and newest Python
+# available.
+HANDLER_RUNTIMES = ("PYTHON_3_14", "PYTHON_3_13")
+HANDLER_RUNTIME = newest_runtime(HANDLER_RUNTIMES)
 HANDLER_ARCHITECTURE = lambda_.Architecture.ARM_64
 HANDLER_MEMORY_MIB = 128
 DEFAULT_TIMEOUT = Duration.minutes(2)

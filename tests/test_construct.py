@@ -44,8 +44,10 @@ def test_deploys_one_python_function_with_the_latest_runtime() -> None:
     add(stack)
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::Lambda::Function", 1)
+    # python3.14 on aws-cdk-lib 2.222 and later (README "Supported versions").
     template.has_resource_properties(
-        "AWS::Lambda::Function", {"Runtime": "python3.14", "Handler": "index.handler"}
+        "AWS::Lambda::Function",
+        {"Runtime": defaults.HANDLER_RUNTIME.name, "Handler": "index.handler"},
     )
 
 

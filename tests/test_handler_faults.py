@@ -283,24 +283,118 @@ def test_records_of_other_loggers_are_redacted_on_the_runtimes_handlers(
 # --- 5. nothing escapes the handler --------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["create", "update"])
 @pytest.mark.parametrize("props", [["MailType"], "MailType=MARKETING", 42, None])
 def test_fails_readably_on_resource_properties_that_are_not_an_object(
-    index: ModuleType, response_receiver: ResponseReceiver, props: Any
+    index: ModuleType, response_receiver: ResponseReceiver, name: str, props: Any
 ) -> None:
     client = ScriptedClient([account("sandbox_new")])
-    invoke(index, client, response_receiver, ResourceProperties=props)
+    invoke(index, client, response_receiver, name, ResourceProperties=props)
     response = response_receiver.only_response()
     assert response["Status"] == "FAILED"
     assert "ResourceProperties" in response["Reason"]
     assert client.calls == []
 
 
-def test_old_resource_properties_that_are_not_an_object_do_not_break_an_update(
-    index: ModuleType, response_receiver: ResponseReceiver
+# --- 5a. an event that breaks the custom resource protocol leads to no request ---------
+
+# The fields each request type carries (docs.aws.amazon.com/AWSCloudFormation/latest/
+# UserGuide/crpg-ref-requests.html and crpg-ref-requesttypes-update.html): a non-empty
+# string each, the properties an object. ResourceProperties and ResponseURL of a Create
+# and an Update are tested apart (their own answers).
+MISSING = object()  # the field left out of the event
+NOT_A_STRING = {
+    "missing": MISSING,
+    "null": None,
+    "empty": "",
+    "list": ["x"],
+    "number": 42,
+    "object": {"x": "y"},
+}
+NOT_AN_OBJECT = {
+    "missing": MISSING,
+    "null": None,
+    # The issue's case: the JSON of the properties, in a string.
+    "string": json.dumps(load_event("update")["OldResourceProperties"]),
+    "list": [["MailType", "MARKETING"]],
+    "number": 42,
+}
+
+
+def malformed(strings: tuple[str, ...], objects: tuple[str, ...]) -> list[Any]:
+    """(field, value): each field x each shape CloudFormation never sends it in."""
+    return [
+        pytest.param(field, value, id=f"{field}-{shape}")
+        for fields, shapes in ((strings, NOT_A_STRING), (objects, NOT_AN_OBJECT))
+        for field in fields
+        for shape, value in shapes.items()
+    ]
+
+
+CREATE_FIELDS = malformed(("RequestType", "StackId", "RequestId", "LogicalResourceId"), ())
+UPDATE_FIELDS = malformed(
+    ("StackId", "RequestId", "LogicalResourceId", "PhysicalResourceId"), ("OldResourceProperties",)
+)
+DELETE_FIELDS = malformed(
+    ("StackId", "RequestId", "LogicalResourceId", "PhysicalResourceId"), ("ResourceProperties",)
+)
+
+
+def send_malformed(
+    index: ModuleType,
+    client: ScriptedClient,
+    receiver: ResponseReceiver,
+    name: str,
+    field: str,
+    value: Any,
+    stack_status: str = "UPDATE_IN_PROGRESS",
+) -> dict[str, Any]:
+    """The `name` event with `field` set to `value` (or left out), on a sandbox account
+    that a well-formed Create or Update would send a request for: the answer."""
+    event = load_event(name, receiver.url)
+    if value is MISSING:
+        del event[field]
+    else:
+        event[field] = value
+    index.run(event, Context(5.0), lambda region: client, lambda stack_id, seconds: stack_status)
+    return receiver.only_response()
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [pytest.param("create", *p.values, id=f"create-{p.id}") for p in CREATE_FIELDS]
+    + [pytest.param("update", *p.values, id=f"update-{p.id}") for p in UPDATE_FIELDS],
+)
+def test_fails_without_calling_ses_on_an_event_with_a_malformed_field(
+    index: ModuleType, response_receiver: ResponseReceiver, name: str, field: str, value: Any
 ) -> None:
-    client = ScriptedClient([account("production")])
-    invoke(index, client, response_receiver, "update", OldResourceProperties=["x"])
-    assert response_receiver.only_response()["Status"] == "SUCCESS"
+    client = ScriptedClient([account("sandbox_new")], [{}])
+    response = send_malformed(index, client, response_receiver, name, field, value)
+    assert response["Status"] == "FAILED"
+    assert response["Reason"] == f"No valid {field} in the event."
+    assert client.calls == []
+
+
+@pytest.mark.parametrize(("field", "value"), UPDATE_FIELDS)
+def test_a_malformed_update_during_a_rollback_succeeds_without_calling_ses(
+    index: ModuleType, response_receiver: ResponseReceiver, field: str, value: Any
+) -> None:
+    client = ScriptedClient([account("sandbox_new")], [{}])
+    response = send_malformed(
+        index, client, response_receiver, "update", field, value, ROLLING_BACK
+    )
+    assert response["Status"] == "SUCCESS"  # the rollback rule: never a stuck rollback
+    assert client.calls == []
+
+
+@pytest.mark.parametrize(("field", "value"), DELETE_FIELDS)
+def test_a_malformed_delete_succeeds_without_calling_ses(
+    index: ModuleType, response_receiver: ResponseReceiver, field: str, value: Any
+) -> None:
+    client = ScriptedClient([account("sandbox_new")], [{}])
+    response = send_malformed(index, client, response_receiver, "delete", field, value)
+    assert response["Status"] == "SUCCESS"  # a Delete never blocks a stack's deletion
+    assert client.calls == []
 
 
 @pytest.mark.parametrize(
@@ -329,17 +423,22 @@ def test_an_event_that_is_not_an_object_raises_nothing(index: ModuleType) -> Non
 # --- 6. SES is not changed when no answer can be sent ---------------------------------
 
 
+@pytest.mark.parametrize("name", ["create", "update"])
 @pytest.mark.parametrize(
-    "url", ["", None, "http://127.0.0.1:9/x", "ftp://example.com/x", "https://"]
+    "url",
+    [
+        *("", None, MISSING, ["https://x"], 42, {"x": "y"}),
+        *("http://127.0.0.1:9/x", "ftp://example.com/x", "https://"),
+    ],
 )
 def test_nothing_is_changed_when_the_event_cannot_be_answered(
-    index: ModuleType, url: Any, caplog: pytest.LogCaptureFixture
+    index: ModuleType, name: str, url: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     client = ScriptedClient([account("sandbox_new")], [{}])
-    event = load_event("create")
+    event = load_event(name)
     event["ResponseURL"] = url
-    if url is None:
+    if url is MISSING:
         del event["ResponseURL"]
     assert index.run(event, Context(3.0), lambda region: client) is None
     assert client.calls == []

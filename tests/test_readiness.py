@@ -55,9 +55,17 @@ def test_an_account_with_a_dkim_domain_and_bounce_handling_is_ready(index: Modul
         ),
         ({"dkim": ()}, "DKIM_NOT_SET_UP", True),
         ({"mail_from": ()}, "NO_CUSTOM_MAIL_FROM", True),
-        ({"bounce_handling": False}, "NO_BOUNCE_COMPLAINT_HANDLING", False),
-        ({"bounce_handling": False, "forwarded": True}, "BOUNCES_BY_EMAIL_ONLY", True),
-        ({"unreadable": ("IDENTITIES_UNREADABLE",)}, "IDENTITIES_UNREADABLE", False),
+        (
+            {"domains": (), "dkim": (), "mail_from": (), "bounce_handling": False},
+            "NO_BOUNCE_COMPLAINT_HANDLING",
+            False,
+        ),
+        ({"bounce_handling": False}, "BOUNCES_BY_EMAIL_ONLY", True),
+        (
+            {"domains": (), "dkim": (), "mail_from": (), "unreadable": ("IDENTITIES_UNREADABLE",)},
+            "IDENTITIES_UNREADABLE",
+            False,
+        ),
         ({"unreadable": ("IDENTITY_DETAILS_UNREADABLE",)}, "IDENTITY_DETAILS_UNREADABLE", True),
         (
             {"unreadable": ("EVENT_DESTINATIONS_UNREADABLE",)},
@@ -102,29 +110,37 @@ def test_unreadable_identity_details_claim_no_missing_dkim_or_mail_from(
     assert (readiness.findings, readiness.ready) == (("IDENTITY_DETAILS_UNREADABLE",), True)
 
 
-def test_email_feedback_forwarding_receives_bounces_with_an_advisory_finding(
-    index: ModuleType,
-) -> None:
-    # SES emails bounces and complaints to the sender by default (ForwardingEnabled).
-    readiness = index.judge(facts(index, **{**READY, "bounce_handling": False}, forwarded=True))
+# SES emails a verified identity's bounces and complaints to its sender when nothing else
+# takes them, even with email feedback forwarding turned off (SES v2 API reference,
+# PutEmailIdentityFeedbackAttributes; SES developer guide, "Receiving Amazon SES
+# notifications through email"): a way of receiving them, which holds nothing back.
+
+
+def test_bounces_that_reach_the_sender_by_email_hold_nothing_back(index: ModuleType) -> None:
+    readiness = index.judge(facts(index, **{**READY, "bounce_handling": False}))
     assert (readiness.findings, readiness.ready) == (("BOUNCES_BY_EMAIL_ONLY",), True)
 
 
 def test_a_verified_identity_whose_notifications_cannot_be_read_is_not_held_back(
     index: ModuleType,
 ) -> None:
-    # SES turns forwarding off only for an identity with topics for both: either way its
-    # feedback arrives (SES developer guide, "email feedback forwarding").
     found = facts(index, **{**READY, "bounce_handling": False},
                   unreadable=("NOTIFICATIONS_UNREADABLE",))
     readiness = index.judge(found)
-    assert (readiness.findings, readiness.ready) == (("NOTIFICATIONS_UNREADABLE",), True)
+    assert readiness.findings == ("BOUNCES_BY_EMAIL_ONLY", "NOTIFICATIONS_UNREADABLE")
+    assert readiness.ready is True
 
 
-def test_no_identity_means_no_forwarded_feedback_either(index: ModuleType) -> None:
-    found = facts(index, unreadable=("NOTIFICATIONS_UNREADABLE",))
-    readiness = index.judge(found)
-    assert readiness.findings[:2] == ("NO_VERIFIED_IDENTITY", "NO_BOUNCE_COMPLAINT_HANDLING")
+def test_no_identity_means_no_feedback_by_email_either(index: ModuleType) -> None:
+    readiness = index.judge(facts(index))
+    assert readiness.findings == ("NO_VERIFIED_IDENTITY", "NO_BOUNCE_COMPLAINT_HANDLING")
+
+
+def test_a_listing_cut_short_after_a_verified_identity_showed_holds_nothing_back(
+    index: ModuleType,
+) -> None:
+    found = facts(index, **READY, unreadable=("IDENTITIES_UNREADABLE",))
+    assert (index.judge(found).findings, index.judge(found).ready) == ((), True)
 
 
 # --- what an account that is not ready gets -------------------------------------------
@@ -195,6 +211,44 @@ def test_fails_on_a_bad_readiness_property(
 # --- reading it: SES v2 and v1 through the Stubber --------------------------------------
 
 
+class FakeClock:
+    """A monotonic clock that moves only when the code under test sleeps or calls SES."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Scripted:
+    """An SES client answering each operation from a table, one second a call; the
+    operations in `throttle` are always throttled."""
+
+    def __init__(
+        self, answers: dict[str, Any], clock: FakeClock, throttle: tuple[str, ...] = ()
+    ) -> None:
+        self.answers, self.clock, self.throttle = answers, clock, throttle
+        self.calls: list[tuple[str, float]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        from botocore.exceptions import ClientError
+
+        def call(**params: Any) -> Any:
+            self.calls.append((name, self.clock()))
+            self.clock.sleep(1.0)
+            if name in self.throttle:
+                error = {"Code": "Throttling", "Message": "Rate exceeded"}
+                raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}},
+                                  name)
+            return self.answers[name]
+
+        return call
+
+
 def client(service: str) -> Any:
     return botocore.session.get_session().create_client(
         service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
@@ -257,7 +311,7 @@ class Ses:
                 {"ConfigurationSetName": name},
             )
 
-    def topics(self, identities: list[str], both: bool, forwarding: bool = False) -> None:
+    def topics(self, identities: list[str], both: bool, forwarding: bool = True) -> None:
         attributes = {
             name: {
                 "BounceTopic": "arn:aws:sns:eu-west-1:123456789012:b" if both else "",
@@ -314,14 +368,17 @@ def test_notification_topics_for_both_count_as_handling(index: ModuleType, ses: 
     assert ses.check(index).findings == ()
 
 
-def test_feedback_that_goes_nowhere_holds_the_request_back(index: ModuleType, ses: Ses) -> None:
-    # Forwarding off and no topics: SES tells nobody of a bounce.
+def test_feedback_forwarding_turned_off_without_topics_still_reaches_the_sender(
+    index: ModuleType, ses: Ses
+) -> None:
+    # Possible through SES v2, CloudFormation and ses.EmailIdentity(feedback_forwarding=
+    # False); SES then still emails bounces and complaints (see above).
     ses.identities("example.com")
     ses.domain("example.com")
     ses.configuration_sets()
     ses.topics(["example.com"], both=False, forwarding=False)
     readiness = ses.check(index)
-    assert (readiness.findings, readiness.ready) == (("NO_BOUNCE_COMPLAINT_HANDLING",), False)
+    assert (readiness.findings, readiness.ready) == (("BOUNCES_BY_EMAIL_ONLY",), True)
 
 
 def test_bounces_that_come_only_by_email_do_not_hold_the_request_back(
@@ -366,8 +423,111 @@ def test_a_denied_notification_read_keeps_what_the_other_reads_established(
         {"Identities": ["example.com"]},
     )
     readiness = ses.check(index)
-    assert (readiness.findings, readiness.ready) == (("NOTIFICATIONS_UNREADABLE",), True)
+    assert readiness.findings == ("BOUNCES_BY_EMAIL_ONLY", "NOTIFICATIONS_UNREADABLE")
+    assert readiness.ready is True
 
+
+def test_a_denied_second_page_of_identities_keeps_the_first_pages_domain(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.stub2.add_response(
+        "list_email_identities",
+        {"EmailIdentities": [{
+            "IdentityType": "DOMAIN", "IdentityName": "example.com", "SendingEnabled": True,
+            "VerificationStatus": "SUCCESS",
+        }], "NextToken": "page-2"},
+        {"PageSize": 1000},
+    )
+    ses.stub2.add_client_error(
+        "list_email_identities", "AccessDeniedException", "denied", 403,
+        {"PageSize": 1000, "NextToken": "page-2"},
+    )
+    ses.domain("example.com")
+    readiness = ses.check(index, suppressed=BOTH)
+    assert (readiness.findings, readiness.ready) == ((), True)
+
+
+def test_a_set_that_cannot_be_read_does_not_hide_a_later_one_that_takes_both(
+    index: ModuleType, ses: Ses
+) -> None:
+    ses.identities("example.com")
+    ses.domain("example.com")
+    ses.stub2.add_response(
+        "list_configuration_sets", {"ConfigurationSets": ["gone", "feedback"]}, {"PageSize": 10}
+    )
+    ses.stub2.add_client_error(  # deleted between the list and the read
+        "get_configuration_set_event_destinations", "NotFoundException", "gone", 404,
+        {"ConfigurationSetName": "gone"},
+    )
+    ses.stub2.add_response(
+        "get_configuration_set_event_destinations",
+        {"EventDestinations": [{
+            "Name": "d", "Enabled": True, "MatchingEventTypes": ["BOUNCE", "COMPLAINT"],
+            "SnsDestination": {"TopicArn": "arn:aws:sns:eu-west-1:123456789012:t"},
+        }]},
+        {"ConfigurationSetName": "feedback"},
+    )
+    readiness = ses.check(index)  # no v1 read: the second set takes both
+    assert (readiness.findings, readiness.ready) == (("EVENT_DESTINATIONS_UNREADABLE",), True)
+
+
+def test_readiness_reads_throttled_past_their_time_never_fail_the_deployment(
+    index: ModuleType,
+) -> None:
+    # The SES v1 API allows one GetIdentityNotificationAttributes a second. Throttled past
+    # the readiness reads' deadline (the SES deadline less the longest a Put can take), the
+    # read is its finding; a Put goes out only with time for its answer, else the request
+    # is held (SUCCESS), never a FAILED Create that rolls the stack back.
+    clock = FakeClock()
+    v2 = Scripted({"get_account": account("sandbox_new"), "list_email_identities": {
+        "EmailIdentities": [{"IdentityType": "DOMAIN", "IdentityName": "example.com",
+                             "SendingEnabled": True, "VerificationStatus": "SUCCESS"}]},
+        "get_email_identity": {"DkimAttributes": {"Status": "SUCCESS"}},
+        "list_configuration_sets": {"ConfigurationSets": []},
+        "put_account_details": {}}, clock)
+    v1 = Scripted({}, clock, throttle=("get_identity_notification_attributes",))
+    deadline, put_seconds = 100.0, 25.0
+
+    def factory(wanted: Any) -> Any:
+        return index.SesAccount(
+            v2, REGION, deadline, clock=clock, sleep=clock.sleep, v1_client=lambda: v1,
+            put_seconds=put_seconds,
+        )
+
+    event = load_event("create")
+    event["ResourceProperties"]["WhenNotReady"] = "HOLD"
+    outcome = index.process(event, factory, REGION, index.Progress())
+    assert outcome.status == "SUCCESS"
+    assert "NOTIFICATIONS_UNREADABLE" in outcome.data["ReadinessFindings"]
+    assert all(t < deadline - put_seconds for _, t in v1.calls)
+    puts = [t for name, t in v2.calls if name == "put_account_details"]
+    assert all(t + put_seconds <= deadline for t in puts)
+    assert outcome.data["SandboxStatus"] == ("PENDING_REVIEW" if puts else "SANDBOX")
+
+
+def test_a_request_left_too_little_time_by_the_readiness_reads_is_held(
+    index: ModuleType,
+) -> None:
+    clock = FakeClock()
+    v2 = Scripted({"get_account": account("sandbox_new"), "list_email_identities": {
+        "EmailIdentities": [{"IdentityType": "DOMAIN", "IdentityName": "example.com",
+                             "SendingEnabled": True, "VerificationStatus": "SUCCESS"}]},
+        "get_email_identity": {"DkimAttributes": {"Status": "SUCCESS"}},
+        "list_configuration_sets": {"ConfigurationSets": []}}, clock)
+    v1 = Scripted({"get_identity_notification_attributes": {"NotificationAttributes": {}}},
+                  clock)
+
+    def factory(wanted: Any) -> Any:  # each call takes 1 s: the last read ends at t=4
+        return index.SesAccount(
+            v2, REGION, 6.5, clock=clock, sleep=clock.sleep, v1_client=lambda: v1,
+            put_seconds=3.0,
+        )
+
+    event = load_event("create")
+    event["ResourceProperties"]["WhenNotReady"] = "HOLD"
+    outcome = index.process(event, factory, REGION, index.Progress())
+    assert (outcome.status, outcome.data["SandboxStatus"]) == ("SUCCESS", "SANDBOX")
+    assert [name for name, _ in v2.calls].count("put_account_details") == 0
 
 def test_a_denied_identity_detail_read_is_its_own_finding(index: ModuleType, ses: Ses) -> None:
     ses.identities("example.com", "example.org")

@@ -328,9 +328,12 @@ KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-123456
 def test_the_key_of_a_topic_imported_by_arn_is_given_with_watch_topic_master_key() -> None:
     # Publishing to an SSE-KMS topic needs kms:GenerateDataKey* and kms:Decrypt on its key
     # (Amazon SNS developer guide, "Managing Amazon SNS encryption keys"); the wildcard is
-    # spelled out as the one action SNS calls. KMS authorises on the key's ARN, and only
-    # through SNS in the topic's Region (the kms:ViaService condition key, AWS KMS
-    # developer guide).
+    # spelled out (no wildcard action) as the one AWS's own guides grant an SNS publisher:
+    # kms:GenerateDataKey and kms:Decrypt (AWS End User Messaging SMS user guide, "Amazon
+    # SNS access policy"; Amazon GameLift, "Set up an SNS topic with server-side
+    # encryption"). KMS authorises on the key's ARN, and only through SNS in the topic's
+    # Region: kms:ViaService is the endpoint's name, sns.REGION.amazonaws.com (AWS KMS
+    # developer guide, "AWS KMS condition keys"), .com.cn in China (AWS::URLSuffix).
     stack = make_stack()
     key = kms.Key.from_key_arn(stack, "TopicKey", KEY_ARN)
     add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=key)
@@ -338,7 +341,9 @@ def test_the_key_of_a_topic_imported_by_arn_is_given_with_watch_topic_master_key
     assert sorted(found["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert found["Resource"] == KEY_ARN
     assert found["Condition"] == {
-        "StringEquals": {"kms:ViaService": "sns.eu-west-1.amazonaws.com"}
+        "StringEquals": {
+            "kms:ViaService": {"Fn::Join": ["", ["sns.eu-west-1.", {"Ref": "AWS::URLSuffix"}]]}
+        }
     }
 
 
@@ -370,9 +375,36 @@ def test_fails_on_an_alias_given_as_the_topics_key() -> None:
     with pytest.raises(ValueError, match=(
         r"^watch_topic_master_key 'arn:aws:kms:eu-west-1:123456789012:alias/ses-decisions' is "
         r"not a KMS key's ARN: KMS authorises on the key, not an alias, so give "
-        r"arn:aws:kms:REGION:ACCOUNT:key/KEY_ID\.$"
+        r"arn:aws:kms:REGION:ACCOUNT:key/KEY_ID \(kms.Key.from_key_arn\)\.$"
     )):
         add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=alias)
+
+
+def test_fails_on_an_alias_object_given_as_the_topics_key() -> None:
+    stack = make_stack()
+    alias = kms.Alias.from_alias_name(stack, "TopicKey", "alias/ses-decisions")
+    with pytest.raises(ValueError, match=(
+        r"^watch_topic_master_key alias/ses-decisions is not a KMS key's ARN: KMS authorises "
+        r"on the key, not an alias"
+    )):
+        add(stack, watch=True, watch_topic=topic(stack), watch_topic_master_key=alias)
+
+
+def test_fails_on_a_topic_encrypted_with_an_alias_of_a_customer_key() -> None:
+    stack = make_stack()
+    alias = kms.Alias.from_alias_name(stack, "Alias", "alias/ses-decisions")
+    decisions = sns.Topic(stack, "Decisions", master_key=alias)
+    with pytest.raises(ValueError, match=r"^watch_topic's master_key alias/ses-decisions is not"):
+        add(stack, watch=True, watch_topic=decisions)
+
+
+def test_the_aws_managed_sns_key_needs_no_grant() -> None:
+    # Its key policy lets any principal of the account use it through SNS (Amazon SNS
+    # developer guide, "Key management": the AWS managed key for Amazon SNS).
+    stack = make_stack()
+    managed = kms.Alias.from_alias_name(stack, "Managed", "alias/aws/sns")
+    add(stack, watch=True, watch_topic=sns.Topic(stack, "Decisions", master_key=managed))
+    assert "WatchTopicKey" not in watch_statements(Template.from_stack(stack))
 
 
 def test_fails_on_a_topic_key_without_a_topic() -> None:
@@ -472,6 +504,32 @@ def test_a_template_over_the_template_body_limit_is_a_warning_naming_its_bytes(
         json.dumps(inline_code(frozenset(_handler_features(stack)) - {wire.FEATURE_WATCH}))
     )
     assert f"takes {watcher:,} of them" in warning
+
+
+def test_the_warning_of_an_indented_template_gives_its_size_without_indentation(
+    tmp_path: Path,
+) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(
+        app, "Plain", synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False)
+    )
+    add(stack, watch=True, use_case_description=LONGEST_DESCRIPTION)
+    app.synth()
+    text = (tmp_path / "Plain.template.json").read_text()
+    flat = len(json.dumps(json.loads(text), separators=(",", ":")).encode())
+    (warning,) = _warnings(stack)
+    assert f"Give the stack suppress_template_indentation=True ({flat:,} bytes then)" in warning
+
+
+def test_the_warning_of_an_unindented_template_does_not_offer_it_again(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    env = cdk.Environment(account="123456789012", region="eu-west-1")
+    stack = cdk.Stack(app, "Plain", env=env, suppress_template_indentation=True)
+    for region in ("eu-west-1", "us-east-1"):
+        add(stack, region, region=region, watch=True, use_case_description=LONGEST_DESCRIPTION)
+    (warning,) = _warnings(stack)
+    assert "suppress_template_indentation" not in warning
+    assert "Set watch=False there" in warning
 
 
 def test_the_warning_sits_on_the_watcher_and_can_be_acknowledged() -> None:

@@ -17,7 +17,6 @@ from aws_cdk import (
     IAspect,
     RemovalPolicy,
     Stack,
-    Token,
 )
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -30,6 +29,7 @@ from constructs import Construct, IConstruct
 from .. import defaults, wire
 from ..props import checked
 from ..props.deferred import ResolvedValueChecks
+from ..props.tokens import is_unresolved
 from ..props.values import ContactLanguage, MailType, UseCase, WhenNotReady
 from .function import FunctionSettings, SharedFunction
 from .regions import REGION_MAY_REPEAT, check_unique
@@ -203,7 +203,7 @@ class SesProductionAccess(Construct):
             log_group_removal_policy=props.log_group_removal_policy,
             log_group_encryption_key=props.log_group_encryption_key,
         )
-        SharedFunction.check_can_share(stack, settings)
+        function = SharedFunction.check_can_share(stack, settings)
         watch_settings = check_watch_props(
             stack,
             watch=watch,
@@ -212,7 +212,7 @@ class SesProductionAccess(Construct):
             watch_topic_master_key=watch_topic_master_key,
             watch_parameter_prefix=watch_parameter_prefix,
         )
-        check_can_share(stack, watch_settings)
+        check_can_share(stack, watch_settings, function)
         region_value = props.region or stack.region
         region_warnings = check_unique(
             stack,
@@ -232,11 +232,11 @@ class SesProductionAccess(Construct):
         if props.deferred:
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
-        self._handler = SharedFunction.of(stack, settings)
+        self._handler = function or SharedFunction.of(stack, settings)
         self._handler.require(wire.FEATURE_READINESS)
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
-        if props.checked_at_deploy or any(Token.is_unresolved(v) for v in tokens):
+        if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):
             self._handler.require(wire.FEATURE_VALIDATE)
         self._handler.allow_readiness(self.region)
         if not props.report_only:
@@ -405,23 +405,49 @@ class SesProductionAccess(Construct):
         return self._resource.get_att_string("EnforcementStatus")
 
 
+# The resource type of each aws-cdk-lib L1 class (one with its own CFN_RESOURCE_TYPE_NAME),
+# read once per process: every instance of it has that type, and each read is a round trip
+# to the jsii kernel, for every resource of every stack.
+_L1_TYPES: dict[type, str] = {}
+
+
+def _resource_type(resource: CfnResource) -> str:
+    kind = type(resource)
+    if "CFN_RESOURCE_TYPE_NAME" not in vars(kind):  # a CfnResource of any type
+        return resource.cfn_resource_type
+    if kind not in _L1_TYPES:
+        _L1_TYPES[kind] = resource.cfn_resource_type
+    return _L1_TYPES[kind]
+
+
 @jsii.implements(IAspect)
 class _AfterSesResources:
     """Orders a custom resource after every SES resource of its stack (identities,
     configuration sets, event destinations), wherever they are defined, so that the
-    readiness checks see what the same deployment creates."""
+    readiness checks see what the same deployment creates.
+
+    Added to the custom resource itself, it is called back once, at synth, and searches
+    the stack then; an aspect of the stack would be called back (a round trip to the jsii
+    kernel) for every construct in it."""
 
     def __init__(self, resource: CfnResource) -> None:
         self._resource = resource
+        self._done = False
 
     def visit(self, node: IConstruct) -> None:
-        if (
-            isinstance(node, CfnResource)
-            and node.cfn_resource_type.startswith("AWS::SES::")
-            and Stack.of(node) is Stack.of(self._resource)
-        ):
-            self._resource.add_dependency(node)
+        # The resource is visited first (it has no children to visit after it).
+        if self._done:
+            return
+        self._done = True
+        stack = Stack.of(self._resource)
+        for other in stack.node.find_all():
+            if (
+                isinstance(other, CfnResource)
+                and _resource_type(other).startswith("AWS::SES::")
+                and Stack.of(other) is stack
+            ):
+                self._resource.add_dependency(other)
 
 
 def order_after_ses_resources(resource: CfnResource) -> None:
-    Aspects.of(Stack.of(resource)).add(_AfterSesResources(resource))
+    Aspects.of(resource).add(_AfterSesResources(resource))

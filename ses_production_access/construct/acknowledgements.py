@@ -5,17 +5,21 @@ Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag i
 needed), which keeps them out of the template: it must stay within the 51,200 bytes of a
 template passed directly. cdk-nag 2.x, which read ``cdk_nag`` resource metadata instead,
 gets none (the README lists the suppressions it needs). checkov's skips go in the
-template (``Metadata.checkov.skip``), the only place checkov reads.
+template (``Metadata.checkov.skip``), the only place checkov reads. aws-cdk-lib releases
+before ``Acknowledgment`` have nowhere to write them (see ``compat.acknowledge``).
 """
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, CfnResource, Validations
+from aws_cdk import CfnResource
 from constructs import IConstruct
 
+from .. import compat
+
 SES_WILDCARD = (
-    "ses:GetAccount and ses:PutAccountDetails are account-level actions with no "
-    "resource type; IAM only accepts Resource '*'."
+    "ses:GetAccount, ses:PutAccountDetails, ses:ListEmailIdentities, "
+    "ses:ListConfigurationSets and ses:GetIdentityNotificationAttributes have no resource "
+    "type (Service Authorization Reference): IAM only accepts Resource '*'."
 )
 SES_RESOURCE_READS = (
     "The readiness checks (GetEmailIdentity and the like) read every identity and "
@@ -80,18 +84,21 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 
 def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource."""
-    for rule, reason in rules.items():
-        if not rule.startswith(CHECKOV):
-            Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
-    resource = construct.node.default_child
-    if isinstance(resource, CfnResource):
-        _skip_checkov(resource, {r: c for r, c in rules.items() if r.startswith(CHECKOV)})
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource.
+
+    In one ``acknowledge`` call and only the reads needed: each call through jsii is a
+    round trip to the Node.js process, paid by every stack of an account-vending app."""
+    compat.acknowledge(
+        construct, {rule: reason for rule, reason in rules.items() if not rule.startswith(CHECKOV)}
+    )
+    skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
+    if skips:
+        resource = construct.node.default_child
+        if isinstance(resource, CfnResource):
+            _skip_checkov(resource, skips)
 
 
 def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:
-    if not rules:
-        return
     metadata = resource.get_metadata("checkov")
     skips = list(metadata.get("skip", [])) if metadata else []
     skips += [{"id": rule, "comment": comment} for rule, comment in rules.items()]

@@ -197,6 +197,7 @@ class SharedFunction(Construct):
         )
         # With iam.Role.customize_roles the role is pre-created: no resource in the
         # template, and acknowledge() then only records the reasons.
+        self._role_precreated = self.role.node.default_child is None
         acknowledgements.acknowledge(self.role, acknowledgements.ROLE_RULES)
 
         self.function = lambda_.Function(
@@ -289,7 +290,7 @@ class SharedFunction(Construct):
         second policy resource, which a Delete could remove before the function's last run.
         A pre-created role (iam.Role.customize_roles) copied its inline policies when it
         was made: there the statement goes to the policy report through the role."""
-        if self.role.node.default_child is None:
+        if self._role_precreated:
             self.role.add_to_principal_policy(statement)
         else:
             self._policy.add_statements(statement)
@@ -312,12 +313,13 @@ class SharedFunction(Construct):
         )
 
     @classmethod
-    def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> None:
+    def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction | None:
         """Raise ValueError if a new instance with ``settings`` cannot join the stack's
-        handler: the id is taken by another construct, or a shared setting differs."""
+        handler: the id is taken by another construct, or a shared setting differs.
+        Returns the stack's handler, None before its first instance."""
         existing = stack.node.try_find_child(HANDLER_ID)
         if existing is None:
-            return
+            return None
         if not isinstance(existing, cls):
             raise ValueError(
                 f"{HANDLER_ID}: the construct id {HANDLER_ID!r} at the top of stack "
@@ -327,12 +329,10 @@ class SharedFunction(Construct):
                 "other construct."
             )
         existing.settings.check_agrees(settings, stack)
+        return existing
 
     @classmethod
     def of(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction:
         """The stack's handler, created on first use; settings must agree across instances."""
-        cls.check_can_share(stack, settings)
-        existing = stack.node.try_find_child(HANDLER_ID)
-        if isinstance(existing, cls):
-            return existing
-        return cls(stack, HANDLER_ID, settings=settings)
+        existing = cls.check_can_share(stack, settings)
+        return existing if existing is not None else cls(stack, HANDLER_ID, settings=settings)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from aws_cdk import Stack, Token
+from aws_cdk import Stack
+
+from ..props.tokens import is_unresolved
 
 # Id of the warning for two Regions that synthesis cannot tell apart: users acknowledge
 # it with Annotations.of(instance).acknowledge_warning(REGION_MAY_REPEAT, reason).
@@ -19,7 +21,7 @@ def _known(stack: Stack, region: str) -> object:
     ``Aws.REGION`` in a stack with a literal Region is that Region, since the pseudo
     parameter resolves to the deploying stack's Region."""
     resolved = stack.resolve(region)
-    if resolved == _STACK_REGION and not Token.is_unresolved(stack.region):
+    if resolved == _STACK_REGION and not is_unresolved(stack.region):
         return stack.region
     return resolved
 

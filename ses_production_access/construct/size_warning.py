@@ -72,16 +72,19 @@ class _TemplateWriter(StackSynthesizer):
         raise NotImplementedError("only writes a template")
 
 
-def template_bytes(stack: Stack) -> int:
+def template_bytes(stack: Stack) -> tuple[int, int]:
     """The size of ``stack``'s template file as synthesis writes it now, but for the
     bootstrap version parameter and rule that ``DefaultStackSynthesizer`` adds when it
-    writes the template (a template for accounts without the CDK bootstrap has none)."""
+    writes the template (a template for accounts without the CDK bootstrap has none); and
+    its size without indentation (``suppress_template_indentation``)."""
     writer = _TemplateWriter()
     writer.bind(stack)
     with tempfile.TemporaryDirectory(prefix="ses-production-access-size-") as scratch:
         # ISynthesisSession's members are read-only here (mypy wants them settable).
         writer._synthesize_template(cast(ISynthesisSession, _ScratchSession(scratch)))
-        return (Path(scratch) / stack.template_file).stat().st_size
+        text = (Path(scratch) / stack.template_file).read_bytes()
+    compact = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+    return len(text), len(compact.encode("utf-8"))
 
 
 def code_bytes(features: frozenset[str]) -> int:
@@ -105,7 +108,7 @@ class TemplateSizeCheck:
         if self._warned:
             return []
         try:
-            size = template_bytes(self._stack)
+            size, compact = template_bytes(self._stack)
         except Exception:  # synthesis itself reports whatever broke this, just after
             return []
         limit = defaults.TEMPLATE_BODY_MAX_BYTES
@@ -113,6 +116,11 @@ class TemplateSizeCheck:
             return []
         features = frozenset(self._features)
         watcher = code_bytes(features) - code_bytes(features - {wire.FEATURE_WATCH})
+        flat = (
+            f"Give the stack suppress_template_indentation=True ({compact:,} bytes then), "
+            if compact < size
+            else ""
+        )
         message = (
             f"The template of stack {self._stack.node.path} has {size:,} bytes (not counting "
             "a CDK bootstrap version check, which only bootstrapped accounts pass), over "
@@ -121,8 +129,8 @@ class TemplateSizeCheck:
             "cdk deploy uploads such a template to the CDK bootstrap bucket, so the "
             "account and Region must be bootstrapped; an account that was never "
             "bootstrapped, 'aws cloudformation deploy' without --s3-bucket, or a StackSet's "
-            "TemplateBody cannot take it. Set watch=False there, or acknowledge this "
-            "warning where the template is deployed from S3."
+            f"TemplateBody cannot take it. {flat}{'set' if flat else 'Set'} watch=False "
+            "there, or acknowledge this warning where the template is deployed from S3."
         )
         self._warned = True
         Annotations.of(self._scope).add_warning_v2(TEMPLATE_OVER_LIMIT, message)

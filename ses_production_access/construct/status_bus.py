@@ -7,10 +7,10 @@ the Region and the account: a bus name alone would mean the function's own Regio
 
 from __future__ import annotations
 
-from aws_cdk import Token
 from aws_cdk import aws_events as events
 
 from ..props.checks import shown
+from ..props.tokens import is_unresolved
 from ..wire import EVENT_BUS_ARN_PATTERN
 
 EXAMPLE_ARN = "arn:aws:events:us-east-1:111111111111:event-bus/ses-production-access"
@@ -39,7 +39,7 @@ def check_status_bus(value: object) -> str | None:
             "(SesProductionAccessStackSet's status_bus) or its ARN, such as "
             f"{EXAMPLE_ARN!r}."
         )
-    if Token.is_unresolved(arn):
+    if is_unresolved(arn):
         return arn
     if not EVENT_BUS_ARN_PATTERN.fullmatch(arn):
         raise ValueError(

@@ -11,6 +11,7 @@ parameters, that topic and that bus.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import jsii
 from aws_cdk import (
     Arn,
     ArnFormat,
+    Aws,
     CfnResource,
     Duration,
     IStableAnyProducer,
@@ -35,21 +37,24 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct, IValidation
 
-from .. import defaults, wire
+from .. import compat, defaults, wire
 from ..props.checked import check_duration
 from ..props.checks import check_flag, shown, typed
 from ..props.rules import parameter_prefix_problem
 from . import acknowledgements
 from .arns import account_arn, nag_name
-from .function import HANDLER_ID, SharedFunction
+from .function import SharedFunction
 from .size_warning import TemplateSizeCheck
 
 # Construct id of the watcher under the shared handler. Public API: renaming it would
 # replace the rule.
 WATCH_ID = "Watch"
+# A KMS key's ARN (not an alias's: KMS authorises on keys).
 KEY_ARN_PATTERN = re.compile(
     r"arn:aws[a-z-]*:kms:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:key/[A-Za-z0-9-]{1,128}"
 )
+# The AWS-managed key of SNS, whose key policy lets any publisher of the account use it.
+AWS_MANAGED_SNS_KEY = "alias/aws/sns"
 
 # cdk-nag findings the watcher brings, acknowledged with their reason (see
 # _acknowledgements): the parameters' wildcard, and the schedule's target without a DLQ.
@@ -224,12 +229,23 @@ def check_topic_key(value: object, topic: sns.ITopic | None, stack: Stack) -> km
             f"{prop} {_key_arn(key, stack)} differs from watch_topic's own master_key "
             f"{_key_arn(own, stack)}: give the topic's key, or leave {prop} unset."
         )
-    arn = None if key is None else key.key_arn
-    if arn is not None and not Token.is_unresolved(arn) and not KEY_ARN_PATTERN.fullmatch(arn):
-        source = prop if value is not None else "watch_topic's master_key"
+    if key is None:
+        return None
+    source = prop if value is not None else "watch_topic's master_key"
+    # An alias is found by what it is (kms.Alias, Alias.from_alias_name: a token ARN) or by
+    # its literal ARN.
+    alias = getattr(key, "alias_name", None)
+    resolved = json.dumps(stack.resolve(key.key_arn))
+    if alias == AWS_MANAGED_SNS_KEY or resolved.endswith(f':{AWS_MANAGED_SNS_KEY}"'):
+        return None  # its key policy already lets the role use it through SNS
+    arn = key.key_arn
+    literal = not Token.is_unresolved(arn)
+    malformed = literal and not KEY_ARN_PATTERN.fullmatch(arn)
+    if alias is not None or ":alias/" in resolved or malformed:
+        named = shown(arn) if literal else (alias or "an alias")
         raise ValueError(
-            f"{source} {shown(arn)} is not a KMS key's ARN: KMS authorises on the key, "
-            "not an alias, so give arn:aws:kms:REGION:ACCOUNT:key/KEY_ID."
+            f"{source} {named} is not a KMS key's ARN: KMS authorises on the key, not an "
+            "alias, so give arn:aws:kms:REGION:ACCOUNT:key/KEY_ID (kms.Key.from_key_arn)."
         )
     return key
 
@@ -260,13 +276,15 @@ def check_topic(value: object) -> sns.ITopic | None:
     return topic
 
 
-def check_can_share(stack: Stack, wanted: WatchSettings | None) -> None:
+def check_can_share(
+    stack: Stack, wanted: WatchSettings | None, function: SharedFunction | None
+) -> None:
     """Raise ValueError if a new instance with ``wanted`` cannot join the stack's other
-    instances: the handler exists once an instance does, the watcher once one watches."""
-    handler = stack.node.try_find_child(HANDLER_ID)
-    if not isinstance(handler, SharedFunction):
-        return  # the first instance (or a foreign construct, refused by the handler)
-    watcher = handler.node.try_find_child(WATCH_ID)
+    instances (``function``: the stack's, None before its first instance): the function
+    exists once an instance does, the watcher once one watches."""
+    if function is None:
+        return  # the first instance
+    watcher = function.node.try_find_child(WATCH_ID)
     if isinstance(watcher, Watcher):
         watcher.settings.check_agrees(wanted, stack)
     elif wanted is not None:
@@ -390,13 +408,14 @@ class Watcher(Construct):
                 # An SSE-KMS topic: SNS uses the key on the publisher's behalf, and only
                 # through SNS in the topic's Region (kms:ViaService).
                 region = Arn.split(settings.topic.topic_arn, ArnFormat.NO_RESOURCE_NAME).region
+                # The endpoint's name: sns.REGION.amazonaws.com (.com.cn in China).
                 handler.allow(
                     iam.PolicyStatement(
                         sid="WatchTopicKey",
                         actions=["kms:GenerateDataKey", "kms:Decrypt"],
                         resources=[key.key_arn],
                         conditions={
-                            "StringEquals": {"kms:ViaService": f"sns.{region}.amazonaws.com"}
+                            "StringEquals": {"kms:ViaService": f"sns.{region}.{Aws.URL_SUFFIX}"}
                         },
                     )
                 )
@@ -419,7 +438,7 @@ class Watcher(Construct):
             self._status_buses.append(status_bus_arn)
         rule, target = self.rule.node.default_child, resource.node.default_child
         if isinstance(rule, CfnResource) and isinstance(target, CfnResource):
-            rule.add_resource_dependency(target)
+            compat.add_resource_dependency(rule, target)
 
     @property
     def regions(self) -> Sequence[str]:

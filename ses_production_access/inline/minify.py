@@ -149,6 +149,25 @@ def _tight_line(tokens: list[tokenize.TokenInfo]) -> str:
     return "".join(parts)
 
 
+def _bare_targets(tokens: list[tokenize.TokenInfo]) -> list[tokenize.TokenInfo]:
+    """``for (a,b) in`` and ``(a,b)=`` as ``for a,b in`` and ``a,b=``: Python 3.10's
+    ast.unparse writes a tuple target in parentheses, later Pythons without, so the code is
+    the same bytes on each."""
+    dropped: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.string != "(" or not (at == 0 or tokens[at - 1].string == "for"):
+            continue
+        depth = 0
+        for end in range(at, len(tokens)):
+            depth += {"(": 1, ")": -1}.get(tokens[end].string, 0)
+            if depth == 0:
+                follows = tokens[end + 1].string if end + 1 < len(tokens) else ""
+                if follows == ("=" if at == 0 else "in"):
+                    dropped |= {at, end}
+                break
+    return [token for at, token in enumerate(tokens) if at not in dropped]
+
+
 def _append(parts: list[str], text: str, after_number: bool) -> None:
     if parts:
         before, after = parts[-1][-1], text[0]
@@ -173,7 +192,7 @@ def tighten(code: str) -> str:
         if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
             if tokens:
                 indent = len(tokens[0].line) - len(tokens[0].line.lstrip(" "))
-                lines.append((indent, _tight_line(tokens)))
+                lines.append((indent, _tight_line(_bare_targets(tokens))))
             tokens = []
         elif token.type not in (tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
             tokens.append(token)

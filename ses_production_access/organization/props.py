@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import TypeVar
 
-from aws_cdk import RemovalPolicy, Token
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 
 from ..props.checks import enum_value, shown, typed
 from ..props.rules import REGION_PATTERN
+from ..props.tokens import is_unresolved
 from .values import AccountFilterType, CallAs, ConcurrencyMode, RegionConcurrency
 
 E = TypeVar("E", bound=Enum)
@@ -51,7 +52,7 @@ STACK_SET_DESCRIPTION_MAX_LENGTH = 1024
 
 
 def _plain(prop: str, value: str) -> str:
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         raise ValueError(
             f"{prop} is a token ({value}): the StackSet's targets and preferences are "
             f"checked at synth time, so give {prop} a plain value."
@@ -63,7 +64,7 @@ def _strings(prop: str, value: object, example: str) -> list[str]:
     """A list of plain strings, each once, at least one."""
     if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Sequence):
         raise ValueError(f"{prop} must be a list, got {typed(value)}: write [{example!r}].")
-    if Token.is_unresolved(value):
+    if is_unresolved(value):
         raise ValueError(f"{prop} is a token: give a list of plain values such as [{example!r}].")
     items = list(value)
     if not items:

@@ -8,17 +8,22 @@ every status event in a log group, and a dashboard of Logs Insights queries over
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import jsii
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
-from aws_cdk.interfaces import aws_events as events_interfaces
 from constructs import Construct, IDependable
 
 from .. import wire
 from ..construct import acknowledgements
+
+if TYPE_CHECKING:
+    # Only for the annotation: aws_cdk.interfaces is new in aws-cdk-lib 2.224.
+    from aws_cdk.interfaces import aws_events as events_interfaces
 
 # The condition key that admits every principal of one organisation, whatever its account.
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -15,6 +15,7 @@ from constructs import Construct
 from .. import defaults
 from . import checks
 from .checks import Check, typed
+from .tokens import is_unresolved
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def check_key_region(key: kms.IKey | None, stack: Stack) -> None:
     if key is None:
         return
     key_region, stack_region = key.env.region, stack.region
-    if Token.is_unresolved(key_region) or Token.is_unresolved(stack_region):
+    if is_unresolved(key_region) or is_unresolved(stack_region):
         return
     if key_region != stack_region:
         raise ValueError(

@@ -9,7 +9,6 @@ checks it again when the app is synthesized, and the handler at deploy time.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from enum import Enum
@@ -17,6 +16,7 @@ from typing import TypeVar
 
 from .. import wire
 from . import rules
+from .tokens import is_unresolved
 from .values import QUESTIONS, ContactLanguage, MailType, UseCase, WhenNotReady
 
 E = TypeVar("E", bound=Enum)
@@ -43,18 +43,11 @@ def typed(value: object) -> str:
     return f"{type(value).__name__} {shown(value)}"
 
 
-def _unresolved(value: object) -> bool:
-    """aws-cdk-lib's Token.is_unresolved. Without aws-cdk-lib loaded no token can exist
-    (only it makes them), so this never starts it."""
-    cdk = sys.modules.get("aws_cdk")
-    return cdk is not None and bool(cdk.Token.is_unresolved(value))
-
-
 def is_token(value: object) -> bool:
     """True for a token, a list token, or a list or tuple holding a token."""
     if isinstance(value, (list, tuple)):
-        return _unresolved(value) or any(is_token(item) for item in value)
-    return isinstance(value, str) and _unresolved(value)
+        return is_unresolved(value) or any(is_token(item) for item in value)
+    return isinstance(value, str) and is_unresolved(value)
 
 
 def enum_value(
@@ -212,7 +205,7 @@ def check_contacts(value: object) -> list[str] | None:
     for address in addresses:
         if not isinstance(address, str):
             raise ValueError(f"{prop} must hold strings, got {typed(address)}.")
-    if _unresolved(addresses):  # a list token (a CommaDelimitedList parameter, say)
+    if is_unresolved(addresses):  # a list token (a CommaDelimitedList parameter, say)
         return addresses
     limit = wire.CONTACT_ADDRESSES_MAX
     if not 1 <= len(addresses) <= limit:

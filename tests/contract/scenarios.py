@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import json
 import threading
 from collections.abc import Callable, Iterable
 
@@ -467,14 +468,16 @@ def _debug_logging(lab: Lab) -> Deployment:
 def _malformed_properties(lab: Lab) -> Deployment:
     with lab.deploy(EXAMPLE) as deployment:
         deployment.send(deployment.event("Create", ResourceProperties=["not", "an", "object"]))
-        deployment.create()
+        # On the sandbox account a well-formed event would send the request for: the old
+        # properties' JSON in a string, not the object CloudFormation sends.
         deployment.send(
             deployment.event(
                 "Update",
                 PhysicalResourceId=deployment.physical_id,
-                OldResourceProperties="not an object",
+                OldResourceProperties=json.dumps(deployment.properties),
             )
         )
+        deployment.create()
     return deployment
 
 

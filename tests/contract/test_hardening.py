@@ -51,13 +51,23 @@ def test_debug_logging_prints_no_sensitive_value_and_no_sdk_body(trace: Deployme
 
 @pytest.mark.scenario("malformed_properties")
 def test_malformed_properties_get_a_readable_failed_answer(trace: Deployment) -> None:
-    bad_create, create, update = trace.invocations
+    bad_create, _, create = trace.invocations
     response = bad_create.response()
     assert response["Status"] == "FAILED"
     assert "ResourceProperties is a list, not an object" in response["Reason"]
     assert bad_create.ses_requests == []
     assert create.response()["Status"] == "SUCCESS"
-    assert update.response()["Status"] == "SUCCESS"  # a damaged OldResourceProperties
+
+
+@pytest.mark.scenario("malformed_properties")
+def test_a_malformed_update_gets_a_failed_answer_and_no_request(trace: Deployment) -> None:
+    _, bad_update, create = trace.invocations
+    response = bad_update.response()
+    assert response["Status"] == "FAILED"
+    assert response["Reason"] == "No valid OldResourceProperties in the event."
+    assert bad_update.ses_requests == []
+    # The same account gets the request from the well-formed Create that follows.
+    assert "PutAccountDetails" in [r.operation for r in create.ses_requests]
 
 
 @pytest.mark.scenario("dead_receiver_short_budget")

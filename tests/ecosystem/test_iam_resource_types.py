@@ -61,17 +61,18 @@ def statements(template: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def wrong_grants(found: Iterator[dict[str, Any]]) -> list[str]:
-    """Each SES grant that does not match its action's resource type, and the grants
-    found (an empty list could also mean no SES statement at all)."""
-    wrong, seen = [], 0
+    """Each SES grant that does not match its action's resource type; and every action of
+    the table must be granted (an empty list could also mean no SES statement at all)."""
+    wrong: list[str] = []
+    granted: set[str] = set()
     for statement in found:
         assert statement["Effect"] == "Allow"
         for action in _listed(statement["Action"]):
             if not action.startswith("ses:"):
                 continue
             assert action in RESOURCE_TYPES, f"{action}: add its resource type, with the source"
+            granted.add(action)
             for resource in _listed(statement["Resource"]):
-                seen += 1
                 text = _text(resource)
                 match = SES_ARN.fullmatch(text)
                 expected = RESOURCE_TYPES[action]
@@ -79,7 +80,7 @@ def wrong_grants(found: Iterator[dict[str, Any]]) -> list[str]:
                     wrong.append(f"{action} on {text}: it has no resource type, so only '*'")
                 if expected is not None and (not match or match["type"] != expected):
                     wrong.append(f"{action} on {text}: its resource type is {expected}")
-    assert seen >= len(RESOURCE_TYPES), "every SES action the readiness checks use is granted"
+    assert granted == set(RESOURCE_TYPES), "every SES action the function calls is granted"
     return wrong
 
 
@@ -111,6 +112,26 @@ def test_the_commands_documented_policy_grants_each_ses_action_on_its_resource_t
     assert wrong_grants(iter(json.loads(block)["Statement"])) == []
 
 
+def test_fails_when_an_action_is_not_granted_though_others_are_granted_twice() -> None:
+    # Two Regions' grants must not hide a missing action.
+    grants = [
+        {"Effect": "Allow", "Action": sorted(RESOURCE_TYPES)[1:], "Resource": "*"}
+        for _ in range(2)
+    ]
+    with pytest.raises(AssertionError, match="every SES action the function calls is granted"):
+        wrong_grants(iter(grants))
+
+
+RIGHT: list[dict[str, Any]] = [
+    {"Effect": "Allow", "Action": [a for a, t in RESOURCE_TYPES.items() if t is None],
+     "Resource": "*"},
+    {"Effect": "Allow", "Action": "ses:GetEmailIdentity",
+     "Resource": "arn:aws:ses:eu-west-1:123456789012:identity/*"},
+    {"Effect": "Allow", "Action": "ses:GetConfigurationSetEventDestinations",
+     "Resource": "arn:aws:ses:eu-west-1:123456789012:configuration-set/*"},
+]
+
+
 @pytest.mark.parametrize(
     ("action", "resource"),
     [
@@ -120,8 +141,9 @@ def test_the_commands_documented_policy_grants_each_ses_action_on_its_resource_t
     ],
 )
 def test_fails_on_a_grant_off_its_resource_type(action: str, resource: Any) -> None:
-    # The control: the check above does see such grants.
-    grants = [{"Effect": "Allow", "Action": list(RESOURCE_TYPES), "Resource": "*"}]
-    grants.append({"Effect": "Allow", "Action": action, "Resource": resource})
-    with pytest.raises(AssertionError):
-        assert wrong_grants(iter(grants)) == []
+    # The control: right grants pass, and one more off its resource type is seen.
+    assert wrong_grants(iter(RIGHT)) == []
+    grants: list[dict[str, Any]] = [
+        *RIGHT, {"Effect": "Allow", "Action": action, "Resource": resource}
+    ]
+    assert len(wrong_grants(iter(grants))) == 1
