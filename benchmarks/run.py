@@ -524,19 +524,22 @@ def status_bench() -> dict[str, Any]:
     import boto3
     from contract.ses_endpoint import SesEndpoint, slow
 
-    from ses_production_access import _status
+    from ses_production_access.cli import common
+    from ses_production_access.cli import status as status_command
 
     default_session = boto3.DEFAULT_SESSION
     with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
         ses.always("GetAccount", slow(STATUS_DELAY_S))
-        regions = _status.ses_regions(_status.aws_session(None))
-        _status.read_regions(regions[:1], STATUS_TIMEOUT_S)  # the handler, the SDK's models
+        regions = status_command.ses_regions(common.aws_session(None))
+        status_command.read_regions(regions[:1], STATUS_TIMEOUT_S)  # the handler, the SDK's models
         started = time.perf_counter()
-        parallel_rows = _status.read_regions(regions, STATUS_TIMEOUT_S)
+        parallel_rows = status_command.read_regions(regions, STATUS_TIMEOUT_S)
         parallel = time.perf_counter() - started
         started = time.perf_counter()
         sequential_rows = [
-            row for region in regions for row in _status.read_regions([region], STATUS_TIMEOUT_S)
+            row
+            for region in regions
+            for row in status_command.read_regions([region], STATUS_TIMEOUT_S)
         ]
         sequential = time.perf_counter() - started
         script_all = _script_wall(["status", "--all-regions", "--json"], child_env)

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from contract.ses_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, SesEndpoint
 
-from ses_production_access._cli import main
+from ses_production_access.cli.main import main
 
 SCRIPT = Path(sys.executable).parent / "ses-production-access"
 HOME_REGION = "eu-west-1"

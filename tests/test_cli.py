@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from ses_production_access._cli import EXIT_FAILED, EXIT_OK, main
-from ses_production_access._template import template_json
+from ses_production_access.cli.common import EXIT_FAILED, EXIT_OK
+from ses_production_access.cli.main import main
+from ses_production_access.templates.plain import template_json
 
 SCRIPT = Path(sys.executable).parent / "ses-production-access"
 

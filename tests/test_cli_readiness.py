@@ -10,7 +10,7 @@ import pytest
 from cli_support import HOME_REGION, Cli, command_line, put_bodies
 from contract.ses_endpoint import access_denied, hung
 
-from ses_production_access._status import EXIT_ERROR, EXIT_SANDBOX
+from ses_production_access.cli.common import EXIT_ERROR, EXIT_SANDBOX
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from cli_support import HOME_REGION, Cli, command_line, put_bodies
 from contract.ses_endpoint import access_denied, conflict, hung
 
-from ses_production_access import _validation
-from ses_production_access._status import EXIT_DENIED, EXIT_ERROR, EXIT_SANDBOX, EXIT_USAGE
+from ses_production_access.cli.common import EXIT_DENIED, EXIT_ERROR, EXIT_SANDBOX, EXIT_USAGE
+from ses_production_access.props import checks
 
 WEBSITE = "https://www.shop-example.com/about"
 DESCRIPTION = "Receipts and password resets for customers who signed up at our shop."
@@ -165,19 +165,19 @@ def expected_message(check: Callable[[object], object], value: object) -> str:
 @pytest.mark.parametrize(
     ("flag", "values", "check", "value"),
     [
-        ("--mail-type", ("PROMOTIONAL",), _validation.check_mail_type, "PROMOTIONAL"),
-        ("--website-url", ("http://localhost:8080",), _validation.check_website_url,
+        ("--mail-type", ("PROMOTIONAL",), checks.check_mail_type, "PROMOTIONAL"),
+        ("--website-url", ("http://localhost:8080",), checks.check_website_url,
          "http://localhost:8080"),
-        ("--website-url", ("https://user:pw@example.com",), _validation.check_website_url,
+        ("--website-url", ("https://user:pw@example.com",), checks.check_website_url,
          "https://user:pw@example.com"),
-        ("--contact-language", ("JP",), _validation.check_contact_language, "JP"),
-        ("--use-case-description", ("   ",), _validation.check_use_case_description, "   "),
+        ("--contact-language", ("JP",), checks.check_contact_language, "JP"),
+        ("--use-case-description", ("   ",), checks.check_use_case_description, "   "),
         ("--additional-contact-email-addresses", ("a@example.com", "b@example.com",
-         "c@example.com", "d@example.com", "e@example.com"), _validation.check_contacts,
+         "c@example.com", "d@example.com", "e@example.com"), checks.check_contacts,
          ["a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"]),
         ("--additional-contact-email-addresses", ("ops@example.com", "OPS@example.com"),
-         _validation.check_contacts, ["ops@example.com", "OPS@example.com"]),
-        ("--region", ("Europe",), _validation.check_region, "Europe"),
+         checks.check_contacts, ["ops@example.com", "OPS@example.com"]),
+        ("--region", ("Europe",), checks.check_region, "Europe"),
     ],
 )  # fmt: skip
 def test_fails_request_on_bad_input_with_the_construct_message(
@@ -197,7 +197,7 @@ def test_fails_request_on_bad_input_with_the_construct_message(
 def test_fails_request_without_the_acknowledgement_with_the_construct_message(cli: Cli) -> None:
     ran = cli.run(*without(REQUEST, "--acknowledge-sending-policy", 0))
     assert ran.code == EXIT_USAGE
-    message = expected_message(_validation.check_acknowledgement, False)
+    message = expected_message(checks.check_acknowledgement, False)
     assert ran.err == f"ses-production-access request: --acknowledge-sending-policy: {message}\n"
     assert cli.ses.requests == []
 

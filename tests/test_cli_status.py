@@ -13,8 +13,8 @@ import pytest
 from cli_support import HOME_REGION, Cli, command_line
 from contract.ses_endpoint import access_denied, hung, slow
 
-from ses_production_access import _status
-from ses_production_access._status import (
+from ses_production_access.cli import common
+from ses_production_access.cli.common import (
     EXIT_DENIED,
     EXIT_ERROR,
     EXIT_PENDING,
@@ -22,8 +22,8 @@ from ses_production_access._status import (
     EXIT_SANDBOX,
     EXIT_USAGE,
     RegionStatus,
-    exit_code,
 )
+from ses_production_access.cli.status import exit_code
 
 ATTRIBUTE_KEYS = (
     "SandboxStatus",
@@ -123,7 +123,7 @@ def test_status_reports_a_hanging_region_as_timed_out_within_the_timeout(cli: Cl
     ran = cli.run("status", "--region", HOME_REGION, "--region", "us-east-1", "--json",
                   "--timeout", "1.5")
     assert ran.code == EXIT_ERROR
-    assert ran.seconds < 1.5 + _status.GRACE_SECONDS + 1.0
+    assert ran.seconds < 1.5 + common.GRACE_SECONDS + 1.0
     found = rows(ran.out)
     assert found["us-east-1"]["SandboxStatus"] == "PRODUCTION"
     hanging = found[HOME_REGION]

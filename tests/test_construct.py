@@ -12,8 +12,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
-from ses_production_access import ContactLanguage, MailType, SesProductionAccess, _limits
-from ses_production_access._construct import ATTRIBUTES
+from ses_production_access import ContactLanguage, MailType, SesProductionAccess, defaults
+from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 
@@ -47,7 +47,7 @@ def test_deploys_one_python_function_with_the_latest_runtime() -> None:
     # python3.14 on aws-cdk-lib 2.222 and later (README "Supported versions").
     template.has_resource_properties(
         "AWS::Lambda::Function",
-        {"Runtime": _limits.HANDLER_RUNTIME.name, "Handler": "index.handler"},
+        {"Runtime": defaults.HANDLER_RUNTIME.name, "Handler": "index.handler"},
     )
 
 
@@ -58,7 +58,7 @@ def test_runtime_is_the_latest_python_that_aws_cdk_lib_offers() -> None:
         if re.fullmatch(r"PYTHON_3_\d+", name)
     ]
     latest = "python" + ".".join(str(part) for part in max(versions))
-    assert _limits.HANDLER_RUNTIME.name == latest
+    assert defaults.HANDLER_RUNTIME.name == latest
 
 
 def test_the_function_is_the_service_token_of_a_custom_resource_with_a_service_timeout() -> None:
@@ -251,7 +251,7 @@ def test_attributes_are_getatt_tokens_on_the_custom_resource() -> None:
         "ready": "Ready",
         "readiness_findings": "ReadinessFindings",
     }
-    assert set(attributes.values()) == set(ATTRIBUTES)
+    assert set(attributes.values()) == set(OUTPUT_DESCRIPTIONS)
     for name, key in attributes.items():
         token = getattr(access, name)
         assert cdk.Token.is_unresolved(token)
@@ -265,7 +265,7 @@ def test_outputs_report_every_attribute_by_default() -> None:
     resource_id = next(iter(template.find_resources(RESOURCE_TYPE)))
     outputs = template.find_outputs("*")
     values = sorted(o["Value"]["Fn::GetAtt"][1] for o in outputs.values())
-    assert values == sorted(ATTRIBUTES)
+    assert values == sorted(OUTPUT_DESCRIPTIONS)
     for output in outputs.values():
         assert output["Value"]["Fn::GetAtt"][0] == resource_id
         assert output["Description"]
@@ -282,7 +282,7 @@ def test_output_ids_stay_unique_for_several_instances() -> None:
     add(stack, "Ireland")
     add(stack, "Frankfurt", region="eu-central-1")
     outputs = Template.from_stack(stack).find_outputs("*")
-    assert len(outputs) == 2 * len(ATTRIBUTES)
+    assert len(outputs) == 2 * len(OUTPUT_DESCRIPTIONS)
     sandbox = Template.from_stack(stack).find_outputs(
         "*", {"Value": {"Fn::GetAtt": [Match.any_value(), "SandboxStatus"]}}
     )

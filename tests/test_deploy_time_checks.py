@@ -14,7 +14,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
-from ses_production_access import MailType, SesProductionAccess, _inline
+from ses_production_access import MailType, SesProductionAccess, wire
 
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:ses-decisions"
 
@@ -49,7 +49,7 @@ def test_values_checked_at_synth_leave_the_checks_out() -> None:
         scope, use_case_description="Receipts.", additional_contact_email_addresses=["a@b.co"],
         watch=True, watch_topic=sns.Topic.from_topic_arn(scope, "T", TOPIC_ARN),
     )  # fmt: skip
-    assert _inline.VALIDATE not in features(scope)
+    assert wire.FEATURE_VALIDATE not in features(scope)
 
 
 @pytest.mark.parametrize(
@@ -58,13 +58,13 @@ def test_values_checked_at_synth_leave_the_checks_out() -> None:
 def test_a_parameter_brings_the_checks(prop: str) -> None:
     scope = stack()
     add(scope, **{prop: parameter(scope, "Value")})
-    assert _inline.VALIDATE in features(scope)
+    assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_lazy_value_brings_the_checks() -> None:
     scope = stack()
     add(scope, website_url=cdk.Lazy.string(producer=_Url()))
-    assert _inline.VALIDATE in features(scope)
+    assert wire.FEATURE_VALIDATE in features(scope)
 
 
 @jsii.implements(cdk.IStableStringProducer)
@@ -76,19 +76,19 @@ class _Url:
 def test_a_status_bus_of_the_stack_brings_the_checks() -> None:
     scope = stack()
     add(scope, status_bus=events.EventBus(scope, "Bus"))
-    assert _inline.VALIDATE in features(scope)
+    assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_topic_of_the_stack_brings_the_checks() -> None:
     scope = stack()
     add(scope, watch=True, watch_topic=sns.Topic(scope, "Topic"))
-    assert _inline.VALIDATE in features(scope)
+    assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_parameter_prefix_brings_the_checks_and_a_joined_arn() -> None:
     scope = stack()
     add(scope, watch=True, watch_parameter_prefix=parameter(scope, "Prefix"))
-    assert _inline.VALIDATE in features(scope)
+    assert wire.FEATURE_VALIDATE in features(scope)
     resources = json.dumps(Template.from_stack(scope).to_json()["Resources"])
     assert '"Fn::Sub": {' not in resources  # Fn::Sub takes a plain string only
 

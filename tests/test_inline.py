@@ -14,9 +14,12 @@ from types import ModuleType
 import pytest
 from support import HANDLER_PATH
 
-from ses_production_access import _inline
+from ses_production_access import wire
+from ses_production_access.inline import minify
+from ses_production_access.inline.code import inline_code
+from ses_production_access.inline.minify import slim, tighten
 
-ALL = frozenset(_inline.FEATURES)
+ALL = frozenset(wire.FEATURES)
 NONE: frozenset[str] = frozenset()
 
 
@@ -113,14 +116,14 @@ def _load(code: str, name: str) -> ModuleType:
 def test_inline_code_is_the_shipped_handler_with_only_the_features_asked_for(
     features: frozenset[str],
 ) -> None:
-    inline = ast.dump(ast.parse(_inline.inline_code(features)))
+    inline = ast.dump(ast.parse(inline_code(features)))
     # The notify and watch features call the events feature's code.
     needed = features | ({"events"} if features & {"notify", "watch"} else set())
     assert inline == _reference(HANDLER_PATH.read_text(), needed)
 
 
 def test_inline_code_has_no_docstring_no_comment_and_no_annotation() -> None:
-    code = _inline.inline_code(ALL)
+    code = inline_code(ALL)
     tokens = tokenize.generate_tokens(io.StringIO(code).readline)
     assert [t.string for t in tokens if t.type == tokenize.COMMENT] == []
     tree = ast.parse(code)
@@ -136,32 +139,32 @@ def test_inline_code_has_no_docstring_no_comment_and_no_annotation() -> None:
 
 
 def test_inline_code_is_indented_by_one_space_a_level() -> None:
-    code = _inline.inline_code(ALL)
+    code = inline_code(ALL)
     assert "\n def handler(" not in code
     assert "\ndef handler(event,context):\n for key,entry in ENTRY_POINTS.items():" in code
 
 
 def test_inline_code_has_no_space_the_syntax_does_not_need() -> None:
-    code = _inline.inline_code(ALL)
+    code = inline_code(ALL)
     assert "def run(event,context,client_factory=make_ses_client," in code
     assert "import boto3;" in code or "import boto3\n" in code
     assert " .client(" not in code  # a space before a dot only after a number
 
 
 def test_a_block_of_one_simple_statement_shares_its_opening_line() -> None:
-    slim = _inline.slim(
+    slimmed = slim(
         "def f(a):\n    if a:\n        return 1\n    b = 2\n    c = 3\n    return b\n"
     )
-    assert slim == "def f(a):\n if a:return 1\n b=2;c=3;return b\n"
+    assert slimmed == "def f(a):\n if a:return 1\n b=2;c=3;return b\n"
 
 
 def test_the_modules_own_names_keep_a_line_each() -> None:
-    assert _inline.slim("a = 1\nb = 2\n") == "a=1\nb=2\n"
+    assert slim("a = 1\nb = 2\n") == "a=1\nb=2\n"
 
 
 def test_words_and_numbers_keep_the_space_they_need() -> None:
     code = "x = 1 if y else 2\nz = (1).real + 1 .real\nw = not x in [1]\n"
-    tight = _inline.tighten(code)
+    tight = tighten(code)
     assert tight == "x=1 if y else 2\nz=(1).real+1 .real\nw=not x in[1]\n"
     assert ast.dump(ast.parse(tight)) == ast.dump(ast.parse(code))
 
@@ -169,25 +172,25 @@ def test_words_and_numbers_keep_the_space_they_need() -> None:
 def test_code_the_tightening_would_change_is_left_as_unparse_wrote_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_inline, "tighten", lambda code: code.replace("b = 2", "b = 3"))
-    assert _inline.slim("a = 1\nb = 2\n") == "a = 1\nb = 2\n"
-    monkeypatch.setattr(_inline, "tighten", lambda code: code + "def (\n")
-    assert _inline.slim("a = 1\n") == "a = 1\n"
+    monkeypatch.setattr(minify, "tighten", lambda code: code.replace("b = 2", "b = 3"))
+    assert slim("a = 1\nb = 2\n") == "a = 1\nb = 2\n"
+    monkeypatch.setattr(minify, "tighten", lambda code: code + "def (\n")
+    assert slim("a = 1\n") == "a = 1\n"
 
 
 def test_an_import_nothing_reads_is_left_out() -> None:
-    slim = _inline.slim(
+    slimmed = slim(
         "import os\nfrom typing import Any, Protocol\nimport urllib.parse\n"
         "from dataclasses import dataclass\n@dataclass\nclass A:\n    x: Any = os.sep\n"
     )
-    assert slim == (
+    assert slimmed == (
         "import os\nfrom typing import Any\nimport urllib.parse\n"
         "from dataclasses import dataclass\n@dataclass\nclass A:\n x:Any=os.sep\n"
     )
 
 
 def test_each_feature_costs_nothing_when_left_out() -> None:
-    sizes = [len(_inline.inline_code(f)) for f in (NONE, frozenset({"notify"}), ALL)]
+    sizes = [len(inline_code(f)) for f in (NONE, frozenset({"notify"}), ALL)]
     assert sizes[0] < sizes[1] < sizes[2] < len(HANDLER_PATH.read_bytes())
 
 
@@ -197,7 +200,7 @@ def test_each_feature_costs_nothing_when_left_out() -> None:
 def test_inline_code_compiles_without_warnings_and_defines_the_handler(
     features: frozenset[str],
 ) -> None:
-    code = _inline.inline_code(features)
+    code = inline_code(features)
     with warnings.catch_warnings():
         # An invalid escape or similar is a SyntaxWarning on python3.14: an error here.
         warnings.simplefilter("error")
@@ -212,7 +215,7 @@ def test_inline_code_compiles_without_warnings_and_defines_the_handler(
 def test_the_core_defines_what_the_shipped_handler_defines_but_the_features(
     index: ModuleType,
 ) -> None:
-    module = _load(_inline.inline_code(ALL), "ses_production_access_inline_all")
+    module = _load(inline_code(ALL), "ses_production_access_inline_all")
     # The __future__ import, a Protocol, and names only annotations read.
     typing_only = {"annotations", "SesClient", "Protocol", "Callable", "Sequence"}
     shipped = {name for name in vars(index) if not name.startswith("__")} - typing_only
@@ -225,7 +228,7 @@ def test_the_core_defines_what_the_shipped_handler_defines_but_the_features(
 
 
 def test_inline_code_is_plain_text_a_reviewer_can_read() -> None:
-    code = _inline.inline_code(ALL)
+    code = inline_code(ALL)
     assert all(line.isprintable() for line in code.splitlines())
     assert "def handler(event" in code
     assert "import base64" not in code
@@ -233,21 +236,21 @@ def test_inline_code_is_plain_text_a_reviewer_can_read() -> None:
 
 
 def test_inline_code_is_built_once_per_process_and_feature_set() -> None:
-    assert _inline.inline_code(NONE) is _inline.inline_code(frozenset())
+    assert inline_code(NONE) is inline_code(frozenset())
 
 
 def test_fails_on_an_unknown_feature() -> None:
     with pytest.raises(ValueError, match=r"unknown handler features \['mail'\]"):
-        _inline.inline_code(frozenset({"mail"}))
+        inline_code(frozenset({"mail"}))
 
 
 def test_a_dataclass_keeps_its_fields() -> None:
-    slim = _inline.slim(
+    slimmed = slim(
         "from dataclasses import dataclass\n@dataclass\nclass A:\n    '''Doc.'''\n"
         "    x: int = 1\n\n\ndef f(a: int) -> int:\n    '''Doc.'''\n    b: int = a\n    return b\n",
         features=(),
     )
-    assert slim == (
+    assert slimmed == (
         "from dataclasses import dataclass\n@dataclass\nclass A:\n x:int=1\n"
         "def f(a):b=a;return b\n"
     )

@@ -8,7 +8,7 @@ import json
 import pytest
 from support import EVENTS
 
-from ses_production_access import _input_rules
+from ses_production_access.props import rules
 
 CASES: dict[str, dict[str, list[str]]] = json.loads(
     (EVENTS / "validation_cases.json").read_text()
@@ -28,37 +28,37 @@ def test_each_value_of_the_shared_table_gets_its_verdict(
     kind: str, value: str, valid: bool
 ) -> None:
     if kind == "region":
-        accepted = _input_rules.REGION_PATTERN.fullmatch(value) is not None
+        accepted = rules.REGION_PATTERN.fullmatch(value) is not None
     elif kind == "website_url":
-        accepted = _input_rules.website_url_problem(value) is None
+        accepted = rules.website_url_problem(value) is None
     else:
-        accepted = _input_rules.contact_address_problem(value) is None
+        accepted = rules.contact_address_problem(value) is None
     assert accepted is valid
 
 
 def test_region_digits_are_ascii_only() -> None:
-    assert _input_rules.REGION_PATTERN.fullmatch("eu-west-1")
-    assert not _input_rules.REGION_PATTERN.fullmatch("eu-west-\u0661")
+    assert rules.REGION_PATTERN.fullmatch("eu-west-1")
+    assert not rules.REGION_PATTERN.fullmatch("eu-west-\u0661")
 
 
 def test_a_zero_width_space_in_a_contact_domain_is_refused_before_idna_drops_it() -> None:
     assert "x\u200by".encode("idna") == b"xy"  # why the invisible check comes first
-    problem = _input_rules.contact_address_problem("ops@exa\u200bmple.com")
+    problem = rules.contact_address_problem("ops@exa\u200bmple.com")
     assert problem is not None
     assert "U+200B" in problem.reason
 
 
 def test_host_name_problem_says_when_a_name_is_local_rather_than_malformed() -> None:
-    local = _input_rules.host_name_problem("printer.local")
+    local = rules.host_name_problem("printer.local")
     assert local is not None
     assert local.local
-    malformed = _input_rules.host_name_problem("exa_mple.com")
+    malformed = rules.host_name_problem("exa_mple.com")
     assert malformed is not None
     assert not malformed.local
 
 
 def test_invisible_character_names_the_position_and_code_point() -> None:
-    assert _input_rules.invisible_character("ab\u202ec") == (
+    assert rules.invisible_character("ab\u202ec") == (
         "character 3 is U+202E RIGHT-TO-LEFT OVERRIDE"
     )
-    assert _input_rules.invisible_character("abc") is None
+    assert rules.invisible_character("abc") is None

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from support import ROOT
 
-LIBRARY_FILES = sorted((ROOT / "ses_production_access").glob("*.py"))
+LIBRARY_FILES = sorted((ROOT / "ses_production_access").rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", LIBRARY_FILES, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", LIBRARY_FILES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_the_library_has_no_assert_statement(path: Path) -> None:
     # python -O strips asserts, and a bare AssertionError tells the user nothing: internal
     # expectations are handled, or raise an error that says what is wrong.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 import pytest
 from aws_cdk import aws_ses as ses
 from aws_cdk.assertions import Template
@@ -109,6 +110,22 @@ def test_when_not_ready_is_written_as_the_api_value(policy: WhenNotReady) -> Non
 def test_fails_on_an_unknown_when_not_ready() -> None:
     with pytest.raises(ValueError, match=r"^when_not_ready 'WAIT' is not a WhenNotReady"):
         add(stack(), when_not_ready="WAIT")
+
+
+def test_fails_at_synth_on_a_lazy_when_not_ready_that_resolves_to_an_unknown_value() -> None:
+    # A Lazy resolves only at synthesis: checked then, as the request's other props are.
+    scope = stack()
+    add(scope, when_not_ready=cdk.Lazy.string(_Wait()))
+    with pytest.raises(RuntimeError, match=r"when_not_ready 'WAIT' is not a WhenNotReady"):
+        Template.from_stack(scope)
+
+
+@jsii.implements(cdk.IStableStringProducer)
+class _Wait:
+    """A Lazy's producer: 'WAIT', which no WhenNotReady is, known only at synthesis."""
+
+    def produce(self) -> str:
+        return "WAIT"
 
 
 def test_report_only_grants_no_put_account_details() -> None:

@@ -18,14 +18,14 @@ import pytest
 from support import ROOT
 
 from ses_production_access import SesProductionAccess, SesProductionAccessStackSet
-from ses_production_access._construct import ATTRIBUTES
-from ses_production_access._status import (
+from ses_production_access.cli.common import (
     EXIT_DENIED,
     EXIT_ERROR,
     EXIT_PENDING,
     EXIT_PRODUCTION,
     EXIT_SANDBOX,
 )
+from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
 
 README_MAX_LINES = 400  # issue 21: the README is the way in; the reference is in docs/
 DOCS = ROOT / "docs"
@@ -128,7 +128,7 @@ def test_readme_attribute_table_matches_the_construct() -> None:
             assert key, name
             attributes[name] = key.group(1)
     assert documented == attributes
-    assert set(documented.values()) == set(ATTRIBUTES)
+    assert set(documented.values()) == set(OUTPUT_DESCRIPTIONS)
 
 
 def test_readme_props_table_lists_every_prop() -> None:

@@ -25,9 +25,9 @@ from ses_production_access import (
     MailType,
     RegionConcurrency,
     SesProductionAccessStackSet,
-    _stackset,
 )
-from ses_production_access._rollup import EVENT_DETAIL_TYPE, EVENT_SOURCE
+from ses_production_access.organization import stackset as _stackset
+from ses_production_access.wire import EVENT_BUS_ARN_PATTERN
 
 STACK_SET = "AWS::CloudFormation::StackSet"
 ORGANIZATION = "o-abc123def4"
@@ -343,7 +343,7 @@ def test_member_status_bus_parameter_refuses_anything_but_an_event_bus_arn(
 ) -> None:
     parameter = member["Parameters"]["StatusBusArn"]
     assert parameter["Type"] == "String"
-    assert parameter["AllowedPattern"] == index._EVENT_BUS_ARN_PATTERN.pattern
+    assert parameter["AllowedPattern"] == EVENT_BUS_ARN_PATTERN.pattern
 
 
 def test_member_template_carries_the_other_details_and_handler_settings() -> None:
@@ -404,10 +404,6 @@ def test_rule_stores_every_status_event_in_the_log_group(default: Rollout) -> No
     (target,) = properties["Targets"]
     assert log_group_id in json.dumps(target["Arn"])
     assert policy_id in rule["DependsOn"]
-
-
-def test_the_rule_matches_what_the_handler_sends(index: ModuleType) -> None:
-    assert (EVENT_SOURCE, EVENT_DETAIL_TYPE) == (index.EVENT_SOURCE, index.EVENT_DETAIL_TYPE)
 
 
 def test_eventbridge_may_write_to_the_log_group_only(default: Rollout) -> None:
@@ -558,9 +554,9 @@ def test_no_warning_with_a_use_case_description(default: Rollout) -> None:
         ({"max_concurrent_percentage": 0.5}, r"max_concurrent_percentage must be a whole"),
         ({"failure_tolerance_percentage": -1}, r"failure_tolerance_percentage -1 is outside 0"),
         ({"failure_tolerance_percentage": True}, r"failure_tolerance_percentage must be a whole"),
-        ({"call_as": "ADMIN"}, r"call_as must be one of CallAs.SELF, CallAs.DELEGATED_ADMIN"),
-        ({"concurrency_mode": "SOFT"}, r"concurrency_mode must be one of ConcurrencyMode"),
-        ({"region_concurrency": "ALL"}, r"region_concurrency must be one of RegionConcurrency"),
+        ({"call_as": "ADMIN"}, r"call_as 'ADMIN' is not a CallAs: use one of CallAs.SELF, "),
+        ({"concurrency_mode": "SOFT"}, r"concurrency_mode 'SOFT' is not a ConcurrencyMode: "),
+        ({"region_concurrency": "ALL"}, r"region_concurrency 'ALL' is not a RegionConcurrency"),
         ({"account_filter_type": "UNION", "account_ids": ["111111111111"]}, r"account_filter_type"),
         (
             {"account_filter_type": AccountFilterType.DIFFERENCE},

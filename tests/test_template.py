@@ -9,14 +9,11 @@ from typing import Any
 
 import pytest
 
-from ses_production_access import _inline
-from ses_production_access._construct import ATTRIBUTES
-from ses_production_access._template import (
-    ACKNOWLEDGEMENT,
-    TEMPLATE_BODY_MAX_BYTES,
-    plain_template,
-    template_json,
-)
+from ses_production_access import wire
+from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
+from ses_production_access.defaults import TEMPLATE_BODY_MAX_BYTES
+from ses_production_access.inline.code import inline_code
+from ses_production_access.templates.plain import ACKNOWLEDGEMENT, plain_template, template_json
 
 OPTIONAL = ("UseCaseDescription", "AdditionalContactEmailAddresses", "ContactLanguage")
 SENSITIVE = ("WebsiteURL", "UseCaseDescription", "AdditionalContactEmailAddresses")
@@ -117,8 +114,8 @@ def test_template_has_no_cdk_metadata(body: dict[str, Any]) -> None:
 def test_template_has_no_asset_and_carries_the_handler_inline(body: dict[str, Any]) -> None:
     function = _of_type(body, "AWS::Lambda::Function")["Properties"]
     # Its values are parameters: the handler checks them at deploy time (feature validate).
-    features = frozenset({_inline.READINESS, _inline.VALIDATE})
-    assert function["Code"] == {"ZipFile": _inline.inline_code(features)}
+    features = frozenset({wire.FEATURE_READINESS, wire.FEATURE_VALIDATE})
+    assert function["Code"] == {"ZipFile": inline_code(features)}
     assert function["Handler"] == "index.handler"
     assert "S3Bucket" not in json.dumps(body)
 
@@ -133,7 +130,7 @@ def test_template_has_the_constructs_four_resources(body: dict[str, Any]) -> Non
 
 
 def test_template_outputs_the_state_under_the_attribute_names(body: dict[str, Any]) -> None:
-    assert list(body["Outputs"]) == list(ATTRIBUTES)
+    assert list(body["Outputs"]) == list(OUTPUT_DESCRIPTIONS)
     resource_id = next(
         k for k, r in body["Resources"].items() if r["Type"] == "Custom::SesProductionAccess"
     )

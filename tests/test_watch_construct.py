@@ -17,8 +17,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
-from ses_production_access import MailType, SesProductionAccess, _inline
-from ses_production_access._template_size import TEMPLATE_OVER_LIMIT
+from ses_production_access import MailType, SesProductionAccess, wire
+from ses_production_access.construct.size_warning import TEMPLATE_OVER_LIMIT
+from ses_production_access.inline.code import inline_code
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:ses-decisions"
@@ -220,13 +221,13 @@ def test_watch_puts_the_watcher_and_the_status_event_in_the_functions_code() -> 
     code = function_code(Template.from_stack(stack))
     assert "def watch_run(" in code
     assert "def put_status_event(" in code
-    assert code == _inline.inline_code(frozenset(_handler_features(stack)))
+    assert code == inline_code(frozenset(_handler_features(stack)))
 
 
 def _handler_features(stack: cdk.Stack) -> set[str]:
     handler = stack.node.find_child("SesProductionAccessHandler")
     features: set[str] = handler.features  # type: ignore[attr-defined]
-    assert _inline.WATCH in features
+    assert wire.FEATURE_WATCH in features
     return features
 
 
@@ -499,8 +500,8 @@ def test_a_template_over_the_template_body_limit_is_a_warning_naming_its_bytes(
     assert "TemplateBody" in warning
     assert "StackSet" in warning
     assert TEMPLATE_OVER_LIMIT in warning
-    watcher = len(json.dumps(_inline.inline_code(frozenset(_handler_features(stack))))) - len(
-        json.dumps(_inline.inline_code(frozenset(_handler_features(stack)) - {_inline.WATCH}))
+    watcher = len(json.dumps(inline_code(frozenset(_handler_features(stack))))) - len(
+        json.dumps(inline_code(frozenset(_handler_features(stack)) - {wire.FEATURE_WATCH}))
     )
     assert f"takes {watcher:,} of them" in warning
 
@@ -742,15 +743,6 @@ def test_fails_when_watching_instances_name_different_status_buses() -> None:
 # --- In step with the handler ---------------------------------------------------------
 
 
-def test_the_watch_names_are_the_handlers(index: ModuleType) -> None:
-    from ses_production_access import _watch
-
-    assert index.WATCH_KEY == _watch.WATCH_KEY
-    assert index.PROP_PARAMETER_PREFIX == _watch.PROP_PARAMETER_PREFIX
-    assert index.PROP_TOPIC_ARN == _watch.PROP_TOPIC_ARN
-    assert index.PROP_STATUS_BUS_ARN == _watch.PROP_STATUS_BUS_ARN
-
-
 @pytest.mark.parametrize(
     "prefix",
     [
@@ -761,7 +753,7 @@ def test_the_watch_names_are_the_handlers(index: ModuleType) -> None:
     ],
 )
 def test_a_prefix_the_library_accepts_the_handler_accepts(index: ModuleType, prefix: str) -> None:
-    from ses_production_access._watch import parameter_prefix_problem
+    from ses_production_access.props.rules import parameter_prefix_problem
 
     assert parameter_prefix_problem(prefix) is None
     assert index._PARAMETER_PREFIX_PATTERN.fullmatch(prefix)
@@ -769,7 +761,7 @@ def test_a_prefix_the_library_accepts_the_handler_accepts(index: ModuleType, pre
 
 
 def test_a_prefix_too_long_for_the_handler_is_refused_at_synth(index: ModuleType) -> None:
-    from ses_production_access._watch import parameter_prefix_problem
+    from ses_production_access.props.rules import parameter_prefix_problem
 
     prefix = "/" + "a" * 901
     assert not index._PARAMETER_PREFIX_PATTERN.fullmatch(prefix)

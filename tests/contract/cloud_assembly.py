@@ -504,7 +504,7 @@ sys.addaudithook(audit)
 runpy.run_path(app, run_name="__main__")
 
 import ses_production_access
-from ses_production_access._inline import handler_code_path
+from ses_production_access.inline.code import handler_code_path
 
 with open(report, "w") as out:
     json.dump(

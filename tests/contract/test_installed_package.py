@@ -11,7 +11,7 @@ from wheel_install import WHEEL_HANDLER, InstalledWheel
 
 from contract.cloud_assembly import ROOT, Synthesized
 from contract.scenarios import INSTALLED
-from ses_production_access._inline import slim
+from ses_production_access.inline.minify import slim
 
 
 def _in(path: str, folder: Path) -> bool:

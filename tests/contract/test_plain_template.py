@@ -11,7 +11,8 @@ import pytest
 from contract.cloud_assembly import Artefact, ParameterRefused
 from contract.harness import ACCOUNT, PLAIN_PARAMETERS, STACK_REGION, Deployment
 from contract.scenarios import EXAMPLE, PLAIN
-from ses_production_access import _inline
+from ses_production_access import wire
+from ses_production_access.inline.code import inline_code
 
 PUT = "PutAccountDetails"
 OPTIONAL = ("UseCaseDescription", "AdditionalContactEmailAddresses", "ContactLanguage")
@@ -79,9 +80,9 @@ def test_plain_template_runs_the_constructs_handler_with_its_deploy_time_checks(
     # Its values are parameters, so the handler checks them (feature validate); the
     # example app's were checked at synth and its handler watches instead.
     plain_code = (artefacts[PLAIN].code_dir / "index.py").read_text()
-    assert plain_code == _inline.inline_code(frozenset({_inline.READINESS, _inline.VALIDATE}))
+    assert plain_code == inline_code(frozenset({wire.FEATURE_READINESS, wire.FEATURE_VALIDATE}))
     example_code = (artefacts[EXAMPLE].code_dir / "index.py").read_text()
-    assert example_code == _inline.inline_code(frozenset({_inline.READINESS, _inline.WATCH}))
+    assert example_code == inline_code(frozenset({wire.FEATURE_READINESS, wire.FEATURE_WATCH}))
     assert artefacts[PLAIN].handler == artefacts[EXAMPLE].handler == "index.handler"
 
 

@@ -13,7 +13,8 @@ import aws_cdk as cdk
 import pytest
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT, Synthesis
-from ses_production_access import _inline
+from ses_production_access import wire
+from ses_production_access.inline.code import inline_code
 
 TEMPLATE_BODY_MAX_BYTES = 51_200  # CreateStack / CreateStackSet TemplateBody (facts.md)
 TOPIC = "arn:aws:sns:ap-southeast-2:123456789012:ses-decisions"
@@ -69,7 +70,7 @@ def test_example_asset_manifest_lists_only_the_template(example_app: Synthesis) 
 
 def test_example_function_code_is_the_inline_handler(example_app: Synthesis) -> None:
     function = _function(example_app)
-    expected = _inline.inline_code(frozenset({_inline.READINESS, _inline.WATCH}))
+    expected = inline_code(frozenset({wire.FEATURE_READINESS, wire.FEATURE_WATCH}))
     assert function["Properties"]["Code"] == {"ZipFile": expected}
     assert function["Properties"]["Handler"] == "index.handler"
     assert "aws:asset:path" not in function.get("Metadata", {})

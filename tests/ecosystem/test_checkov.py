@@ -28,10 +28,10 @@ from ecosystem.ecosystem_support import ROOT, Synthesis
 from ses_production_access import (
     MailType,
     SesProductionAccess,
-    _acknowledgements,
-    _member,
     plain_template,
 )
+from ses_production_access.construct import acknowledgements
+from ses_production_access.templates import member as _member
 
 VENV = ROOT / "build" / "checkov"
 CHECKOV = VENV / "bin" / "checkov"
@@ -193,10 +193,10 @@ def test_the_construct_explains_concurrency_dlq_vpc_and_the_log_group_key(
     declared = declared_skips(scans["templates"]["example"])
     comments = {check: comment for (_, check), comment in declared.items()}
     assert comments == {
-        "CKV_AWS_115": _acknowledgements.CHECKOV_NO_RESERVED_CONCURRENCY,
-        "CKV_AWS_116": _acknowledgements.CHECKOV_NO_DLQ,
-        "CKV_AWS_117": _acknowledgements.CHECKOV_NO_VPC,
-        "CKV_AWS_158": _acknowledgements.CHECKOV_LOG_ENCRYPTION,
+        "CKV_AWS_115": acknowledgements.CHECKOV_NO_RESERVED_CONCURRENCY,
+        "CKV_AWS_116": acknowledgements.CHECKOV_NO_DLQ,
+        "CKV_AWS_117": acknowledgements.CHECKOV_NO_VPC,
+        "CKV_AWS_158": acknowledgements.CHECKOV_LOG_ENCRYPTION,
     }
     assert "quota 10" in comments["CKV_AWS_115"]
     assert "ServiceTimeout" in comments["CKV_AWS_116"]

@@ -15,8 +15,9 @@ import pytest
 from support import ROOT
 
 from ecosystem.ecosystem_support import Synthesis
-from ses_production_access import MailType, _member
-from ses_production_access._template import plain_template
+from ses_production_access import MailType
+from ses_production_access.templates import member as _member
+from ses_production_access.templates.plain import plain_template
 
 # The Service Authorization Reference, "Actions, resources, and condition keys for Amazon
 # SES" (service-authorization/latest/reference/list_amazonses.html) and "... for Amazon

@@ -20,7 +20,9 @@ from cfnlint.api import lint_all
 from contract.member_template import member_template_of
 
 from ecosystem.ecosystem_support import REAL_APP, ROOT
-from ses_production_access import MailType, _acknowledgements, _member
+from ses_production_access import MailType
+from ses_production_access.construct import acknowledgements
+from ses_production_access.templates import member as _member
 
 ORGANIZATION_APP = ROOT / "examples" / "organization.py"
 ADMIN_STACK = "SesProductionAccessOrganization"
@@ -125,7 +127,7 @@ def test_the_packs_do_run_on_the_member_templates_app(tmp_path: Path) -> None:
     apps = NaggedApps(tmp_path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_member, "App", apps)
-        patch.setattr(_acknowledgements, "acknowledge", lambda construct, rules: None)
+        patch.setattr(acknowledgements, "acknowledge", lambda construct, rules: None)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
             _member.member_template(
                 "o-abc123def4",

@@ -17,7 +17,7 @@ from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, ServerlessChecks
 from cfnlint.api import lint_all
 
 from ses_production_access import MailType, SesProductionAccess
-from ses_production_access._watch import NO_TARGET_DLQ, PARAMETERS_WILDCARD
+from ses_production_access.construct.watch import NO_TARGET_DLQ, PARAMETERS_WILDCARD
 
 ACKNOWLEDGED = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
 # cfn-lint findings allowed in the template, each with the reason it stays.

@@ -16,7 +16,7 @@ import pytest
 from wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
-from ses_production_access._inline import slim
+from ses_production_access.inline.minify import slim
 
 HANDLER = ROOT / "lambda" / "index.py"
 
@@ -42,7 +42,7 @@ sys.addaudithook(audit)
 runpy.run_path("app.py", run_name="__main__")
 
 import ses_production_access
-from ses_production_access._inline import handler_code_path
+from ses_production_access.inline.code import handler_code_path
 
 with open(report, "w") as out:
     json.dump(
@@ -124,7 +124,7 @@ def test_wheel_ships_the_type_marker_and_the_handler(wheel: Path) -> None:
 def test_wheel_holds_the_package_sources_and_nothing_else(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = {name for name in archive.namelist() if ".dist-info/" not in name}
-    modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / PACKAGE).glob("*.py")}
+    modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / PACKAGE).rglob("*.py")}
     assert names == modules | {f"{PACKAGE}/py.typed", WHEEL_HANDLER}
 
 
@@ -155,7 +155,7 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
         (entry_points,) = [n for n in archive.namelist() if n.endswith("/entry_points.txt")]
         lines = archive.read(entry_points).decode().splitlines()
     assert "[console_scripts]" in lines
-    assert "ses-production-access = ses_production_access._cli:main" in lines
+    assert "ses-production-access = ses_production_access.cli.main:main" in lines
 
 
 def test_installed_console_script_writes_the_plain_template_outside_the_repo(

@@ -1,0 +1,85 @@
+"""The ``ses-production-access`` command.
+
+    ses-production-access template [--output FILE]
+    ses-production-access status [--region R ...] [--all-regions] [--json]
+    ses-production-access request --region R --mail-type ... --website-url ... ...
+
+One subcommand per job; each is a function taking the parsed arguments and returning
+the exit code. The commands that call AWS live in modules of their own, each adding its
+subcommand with ``register(commands)``; what they share is in ``cli.common``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import readiness, request, status
+from .common import EXIT_FAILED, EXIT_OK, PROG
+
+
+def _template(args: argparse.Namespace) -> int:
+    # Imported here: it starts aws-cdk-lib (a Node.js process), which --help does not need.
+    from ..defaults import TEMPLATE_BODY_MAX_BYTES
+    from ..templates.plain import template_json
+
+    text = template_json()
+    output: Path | None = args.output
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"{PROG} template: cannot write {output}: {reason}.", file=sys.stderr)
+        return EXIT_FAILED
+    size = len(text.encode("utf-8"))
+    print(
+        f"Wrote {output} ({size:,} bytes; CloudFormation takes up to "
+        f"{TEMPLATE_BODY_MAX_BYTES:,} directly).",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description="Amazon SES production access, with or without CDK.",
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    template = commands.add_parser(
+        "template",
+        help="write the plain CloudFormation template",
+        description=(
+            "Write a CloudFormation template that requests SES production access, with "
+            "the request's details as parameters. It needs no CDK and no bootstrap: deploy "
+            "it with 'aws cloudformation deploy --capabilities CAPABILITY_IAM', as a "
+            "StackSet, or from Terraform."
+        ),
+    )
+    template.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the template to FILE (default: standard output)",
+    )
+    template.set_defaults(run=_template)
+    for command in (status, request, readiness):
+        command.register(commands)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,338 @@
+"""The custom resource's Lambda function: one per stack, shared by every instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jsii
+from aws_cdk import (
+    Annotations,
+    ArnFormat,
+    Duration,
+    IStableStringProducer,
+    Lazy,
+    RemovalPolicy,
+    Stack,
+    Token,
+)
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from .. import defaults, wire
+from ..inline.code import inline_code
+from . import acknowledgements
+from .arns import account_arn, nag_name
+
+# Construct id of the shared handler under the stack. Public API: renaming it would
+# replace the function in every user's stack.
+HANDLER_ID = "SesProductionAccessHandler"
+# Id of the warning for an imported key, whose policy this construct cannot change.
+KEY_POLICY_NOT_CHANGED = "ses-production-access:logGroupKeyPolicyNotChanged"
+# What CloudWatch Logs does with a log group's key (symmetric): the AWS documentation's
+# kms:Encrypt*, Decrypt*, ReEncrypt*, GenerateDataKey*, Describe*, spelled out.
+LOGS_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+]
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    """The props every instance of a stack shares through its one handler."""
+
+    timeout: Duration
+    log_retention: logs.RetentionDays
+    log_group_removal_policy: RemovalPolicy
+    log_group_encryption_key: kms.IKey | None
+
+    def check_agrees(self, wanted: FunctionSettings, stack: Stack) -> None:
+        """Raise ValueError naming the first prop where ``wanted`` differs from these."""
+        differences = [
+            (
+                "timeout",
+                wanted.timeout.to_seconds() != self.timeout.to_seconds(),
+                wanted.timeout.to_human_string(),
+                self.timeout.to_human_string(),
+                "function",
+            ),
+            (
+                "log_retention",
+                wanted.log_retention != self.log_retention,
+                wanted.log_retention.name,
+                self.log_retention.name,
+                "log group",
+            ),
+            (
+                "log_group_removal_policy",
+                wanted.log_group_removal_policy != self.log_group_removal_policy,
+                wanted.log_group_removal_policy.name,
+                self.log_group_removal_policy.name,
+                "log group",
+            ),
+            (
+                "log_group_encryption_key",
+                not _same_key(wanted.log_group_encryption_key, self.log_group_encryption_key),
+                _key_shown(wanted.log_group_encryption_key),
+                _key_shown(self.log_group_encryption_key),
+                "log group",
+            ),
+        ]
+        for prop, differs, mine, theirs, shared in differences:
+            if differs:
+                raise ValueError(
+                    f"{prop} {mine} differs from the {theirs} of another SesProductionAccess "
+                    f"in stack {stack.node.path}: they share one {shared}, so give them the "
+                    f"same {prop}."
+                )
+
+
+def _same_key(a: kms.IKey | None, b: kms.IKey | None) -> bool:
+    """One key object, or two imports of one key ARN."""
+    if a is None or b is None:
+        return a is b
+    return a is b or (not Token.is_unresolved(a.key_arn) and a.key_arn == b.key_arn)
+
+
+def _key_shown(key: kms.IKey | None) -> str:
+    return "(no key)" if key is None else key.node.path
+
+
+# The SES actions the role is granted, by the resource type the Service Authorization
+# Reference gives each ("Actions defined by Amazon SES" and "... Amazon Simple Email Service
+# v2"): an action with none is evaluated against "*", and a statement naming ARNs for it
+# would never match. ACCOUNT_LEVEL_READS are the reads of the first kind (the readiness
+# checks' v1 read of notification topics among them); the others read one resource type.
+ACCOUNT_LEVEL_READS = (
+    "ses:GetAccount",
+    "ses:ListEmailIdentities",
+    "ses:ListConfigurationSets",
+    "ses:GetIdentityNotificationAttributes",
+)
+RESOURCE_LEVEL_READS = {
+    "ses:GetEmailIdentity": "identity",
+    "ses:GetConfigurationSetEventDestinations": "configuration-set",
+}
+
+
+@jsii.implements(IStableStringProducer)
+class _InlineCode:
+    """The handler's code with the features asked for, produced at synth."""
+
+    def __init__(self, features: set[str]) -> None:
+        self._features = features
+
+    def produce(self) -> str:
+        return inline_code(frozenset(self._features))
+
+
+class SharedFunction(Construct):
+    """Log group, role and function behind every SesProductionAccess of one stack."""
+
+    def __init__(self, scope: Construct, id: str, *, settings: FunctionSettings) -> None:
+        super().__init__(scope, id)
+        self.settings = settings
+        self.features: set[str] = set()
+        # The status buses the role may put events on, as resolved (one statement each).
+        self._status_buses: list[object] = []
+        timeout = settings.timeout
+        key = settings.log_group_encryption_key
+
+        self.log_group = logs.LogGroup(
+            self,
+            "LogGroup",
+            retention=settings.log_retention,
+            encryption_key=key,
+            removal_policy=settings.log_group_removal_policy,
+        )
+        if key is None:
+            acknowledgements.acknowledge(
+                self.log_group, acknowledgements.UNENCRYPTED_LOG_GROUP_RULES
+            )
+        else:
+            self._let_cloudwatch_logs_use(key)
+
+        # Our own least-privilege role: no AWS managed policy, logs only to our log group.
+        # Its one inline policy grows as instances join (see allow_requests and
+        # allow_readiness); it is rendered at synth.
+        self._policy = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="SesAccountLevel",
+                    actions=list(ACCOUNT_LEVEL_READS),
+                    # Account-level actions: SES defines no resource type for them.
+                    resources=["*"],
+                ),
+                iam.PolicyStatement(
+                    # Only to recognise a rollback, during which an Update must
+                    # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
+                    sid="OwnStackStatus",
+                    actions=["cloudformation:DescribeStacks"],
+                    resources=[Stack.of(self).stack_id],
+                ),
+                iam.PolicyStatement(
+                    sid="OwnLogGroup",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[self.log_group.log_group_arn],
+                ),
+            ]
+        )
+        self._requests_allowed = False
+        self._readiness_regions: list[str] = []
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="SesProductionAccess: SES production access",
+            inline_policies={
+                "SesProductionAccess": self._policy,
+            },
+        )
+        # With iam.Role.customize_roles the role is pre-created: no resource in the
+        # template, and acknowledge() then only records the reasons.
+        self._role_precreated = self.role.node.default_child is None
+        acknowledgements.acknowledge(self.role, acknowledgements.ROLE_RULES)
+
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description="SesProductionAccess: reads SES and requests production access",
+            runtime=defaults.HANDLER_RUNTIME,
+            architecture=defaults.HANDLER_ARCHITECTURE,
+            memory_size=defaults.HANDLER_MEMORY_MIB,
+            handler=f"{wire.HANDLER_MODULE}.{wire.HANDLER_FUNCTION}",
+            # Inline (ZipFile): no file asset, so no bootstrap bucket is needed. Written at
+            # synth, with the features the stack's instances asked for (see `require`).
+            code=lambda_.Code.from_inline(Lazy.string(_InlineCode(self.features))),
+            timeout=timeout,
+            role=self.role,
+            log_group=self.log_group,
+        )
+        # The function reads the role's ARN, which already orders it after the role and its
+        # inline policy: the DependsOn that lambda.Function adds is redundant (cfn-lint W3005).
+        cfn_function = self.function.node.default_child
+        if isinstance(cfn_function, lambda_.CfnFunction):
+            cfn_function.add_deletion_override("DependsOn")
+        acknowledgements.acknowledge(self.function, acknowledgements.FUNCTION_RULES)
+
+    def _let_cloudwatch_logs_use(self, key: kms.IKey) -> None:
+        """CloudWatch Logs encrypts with the key only if the key policy lets it; LogGroup
+        does not add that. Any log group of this account and Region: naming ours would
+        make the key and the log group depend on each other."""
+        stack = Stack.of(self)
+        log_groups = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name="*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        principal = f"logs.{stack.region}.amazonaws.com"
+        added = key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=LOGS_KEY_ACTIONS,
+                principals=[iam.ServicePrincipal(principal)],
+                resources=["*"],
+                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
+            )
+        ).statement_added
+        if not added:
+            Annotations.of(self.log_group).add_warning_v2(
+                KEY_POLICY_NOT_CHANGED,
+                f"log_group_encryption_key {key.node.path} is imported, so its key policy "
+                f"cannot be changed here: allow the service principal {principal} "
+                f"{', '.join(LOGS_KEY_ACTIONS)} on it for the log groups of this account "
+                "and Region, or CloudFormation fails to create the log group.",
+            )
+
+    def allow_requests(self) -> None:
+        """Let the function call ses:PutAccountDetails (an instance that is not
+        report-only)."""
+        if not self._requests_allowed:
+            self._requests_allowed = True
+            self.allow(
+                iam.PolicyStatement(
+                    sid="SesRequest",
+                    actions=["ses:PutAccountDetails"],
+                    resources=["*"],  # account-level: SES defines no resource type for it
+                )
+            )
+
+    def allow_readiness(self, region: str) -> None:
+        """Let the function read, in ``region``, the identities and configuration sets
+        the readiness checks look at: only those resource types, of this account."""
+        stack = Stack.of(self)
+        if any(stack.resolve(r) == stack.resolve(region) for r in self._readiness_regions):
+            return
+        self._readiness_regions.append(region)
+        for action, kind in RESOURCE_LEVEL_READS.items():
+            resource = account_arn(stack, "ses", f"{kind}/*", region)
+            self.allow(iam.PolicyStatement(actions=[action], resources=[resource]))
+            name = nag_name(stack, resource)
+            if name is not None:
+                acknowledgements.acknowledge(
+                    self.role,
+                    {f"AwsSolutions-IAM5[Resource::{name}]": acknowledgements.SES_RESOURCE_READS},
+                )
+
+    def require(self, feature: str) -> None:
+        """Include an optional feature of the handler (``wire.FEATURES``) in its code."""
+        self.features.add(feature)
+
+    def allow(self, statement: iam.PolicyStatement) -> None:
+        """Add ``statement`` to the role's one inline policy (what a feature needs): no
+        second policy resource, which a Delete could remove before the function's last run.
+        A pre-created role (iam.Role.customize_roles) copied its inline policies when it
+        was made: there the statement goes to the policy report through the role."""
+        if self._role_precreated:
+            self.role.add_to_principal_policy(statement)
+        else:
+            self._policy.add_statements(statement)
+
+    def report_to(self, bus_arn: str) -> None:
+        """Send the status event (feature NOTIFY) to the bus ``bus_arn``: the role may put
+        events on that bus only, one statement per distinct bus."""
+        self.require(wire.FEATURE_NOTIFY)
+        resolved = Stack.of(self).resolve(bus_arn)
+        if resolved in self._status_buses:
+            return
+        self._status_buses.append(resolved)
+        number = len(self._status_buses)
+        self.allow(
+            iam.PolicyStatement(
+                sid="StatusBus" if number == 1 else f"StatusBus{number}",
+                actions=["events:PutEvents"],
+                resources=[bus_arn],
+            )
+        )
+
+    @classmethod
+    def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction | None:
+        """Raise ValueError if a new instance with ``settings`` cannot join the stack's
+        handler: the id is taken by another construct, or a shared setting differs.
+        Returns the stack's handler, None before its first instance."""
+        existing = stack.node.try_find_child(HANDLER_ID)
+        if existing is None:
+            return None
+        if not isinstance(existing, cls):
+            raise ValueError(
+                f"{HANDLER_ID}: the construct id {HANDLER_ID!r} at the top of stack "
+                f"{stack.node.path} is taken by {existing.node.path} "
+                f"({type(existing).__name__}); SesProductionAccess reserves that id for the "
+                "function, role and log group its instances in a stack share: rename the "
+                "other construct."
+            )
+        existing.settings.check_agrees(settings, stack)
+        return existing
+
+    @classmethod
+    def of(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction:
+        """The stack's handler, created on first use; settings must agree across instances."""
+        existing = cls.check_can_share(stack, settings)
+        return existing if existing is not None else cls(stack, HANDLER_ID, settings=settings)

@@ -1,0 +1,64 @@
+"""One instance per Region and stack: each Region of an account has one sandbox."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from aws_cdk import Stack
+
+from ..props.tokens import is_unresolved
+
+# Id of the warning for two Regions that synthesis cannot tell apart: users acknowledge
+# it with Annotations.of(instance).acknowledge_warning(REGION_MAY_REPEAT, reason).
+REGION_MAY_REPEAT = "ses-production-access:regionMayRepeat"
+_STACK_REGION = {"Ref": "AWS::Region"}
+
+
+def _known(stack: Stack, region: str) -> object:
+    """The Region as synthesis knows it: a name, or what the template will hold.
+
+    ``Aws.REGION`` in a stack with a literal Region is that Region, since the pseudo
+    parameter resolves to the deploying stack's Region."""
+    resolved = stack.resolve(region)
+    if resolved == _STACK_REGION and not is_unresolved(stack.region):
+        return stack.region
+    return resolved
+
+
+def _described(known: object) -> str:
+    if isinstance(known, str):
+        return known
+    if known == _STACK_REGION:
+        return "the stack's Region (the stack is environment-agnostic)"
+    return f"a Region known only at deploy time ({json.dumps(known)})"
+
+
+def check_unique(stack: Stack, region: str, others: Iterable[tuple[str, str]]) -> list[str]:
+    """Raise ValueError when another instance of the stack surely manages ``region``;
+    return a warning for each one that synthesis cannot tell apart from it.
+
+    ``others`` holds (construct path, region) of the instances already in the stack."""
+    mine = _known(stack, region)
+    # Aws.REGION given for a stack whose Region is a name: say why they are the same.
+    alias = "" if isinstance(stack.resolve(region), str) else f" (Aws.REGION is {mine})"
+    warnings: list[str] = []
+    for path, other_region in others:
+        theirs = _known(stack, other_region)
+        if theirs == mine:
+            shown = mine if isinstance(mine, str) else _described(mine)
+            raise ValueError(
+                f"region: {path} already requests production access for {shown} in this "
+                f"stack{alias if isinstance(mine, str) else ''}; each Region has one "
+                "sandbox, so give this SesProductionAccess another region or remove one of "
+                "the two."
+            )
+        if isinstance(mine, str) and isinstance(theirs, str):
+            continue
+        warnings.append(
+            f"region: cannot tell at synth time whether {_described(mine)} and the Region of "
+            f"{path}, {_described(theirs)}, differ; if they are the same, both request "
+            "production access for one sandbox. Give the stack an env with a Region, or both "
+            "instances a Region name; acknowledge this warning if they always differ."
+        )
+    return warnings

@@ -1,0 +1,1 @@
+"""SesProductionAccessStackSet: the organisation rollout and its status roll-up."""

@@ -1,0 +1,1 @@
+"""What users pass in: the props' values, rules and checks."""
