@@ -27,10 +27,12 @@ build/floor/.installed: MATRIX_GROUP = floor
 build/python3.10/.installed: MATRIX_PYTHON = $(PYTHON_OLDEST)
 build/python3.13/.installed: MATRIX_PYTHON = $(PYTHON_NEWEST)
 MATRIX_GROUP ?= test
-# The suites, by directory: unit (tests/test_*.py) and contract (tests/contract/). The
-# ecosystem checks (tests/ecosystem/: cdk-nag 3.x, cfn-lint, checkov, the CDK CLI, the
-# integ-tests-alpha snapshot, the wheel and sdist) run in $(VENV) only.
-UNIT_TESTS := $(wildcard tests/test_*.py)
+# The suites, by directory: unit (every folder of tests/ that mirrors a package: cli/,
+# construct/, handler/, ...) and contract (tests/contract/). The ecosystem checks
+# (tests/ecosystem/: cdk-nag 3.x, cfn-lint, checkov, the CDK CLI, the integ-tests-alpha
+# snapshot, the wheel and sdist) run in $(VENV) only.
+NOT_UNIT := tests/contract/ tests/ecosystem/ tests/integ/ tests/events/ tests/support/
+UNIT_TESTS := $(filter-out $(NOT_UNIT),$(sort $(wildcard tests/*/)))
 CONTRACT_TESTS := tests/contract
 
 .PHONY: setup synth test lint matrix test-floor test-python3.10 test-python3.13

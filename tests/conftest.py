@@ -25,7 +25,7 @@ def response_receiver() -> Iterator[ResponseReceiver]:
         yield receiver
 
 
-from wheel_install import InstalledWheel, build_and_install  # noqa: E402  (shared by two suites)
+from support.wheel_install import InstalledWheel, build_and_install  # noqa: E402  (shared by two suites)
 
 
 @pytest.fixture(scope="session")

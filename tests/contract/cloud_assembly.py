@@ -522,7 +522,7 @@ with open(report, "w") as out:
 
 def installed_app_command(python: Path, dependencies: Path, report: Path) -> list[str]:
     """A stack built from the package installed in `python`'s venv (the wheel's, see
-    tests/wheel_install.py): isolated mode, so that neither the source tree nor this
+    tests/support/wheel_install.py): isolated mode, so that neither the source tree nor this
     folder is on the import path. The process writes what it imported to `report`."""
     return [
         str(python), "-I", "-c", _INSTALLED_RUNNER,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from wheel_install import InstalledWheel
+from support.wheel_install import InstalledWheel
 
 from contract.cloud_assembly import (
     Artefact,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from wheel_install import WHEEL_HANDLER, InstalledWheel
+from support.wheel_install import WHEEL_HANDLER, InstalledWheel
 
 from contract.cloud_assembly import ROOT, Synthesized
 from contract.scenarios import INSTALLED

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from moto_server import MOTO_ACCOUNT, moto_server
+from support.moto_server import MOTO_ACCOUNT, moto_server
 
 from contract import ses_endpoint as ses
 from contract.cloud_assembly import (

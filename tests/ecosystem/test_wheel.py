@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
+from support.wheel_install import PACKAGE, WHEEL_HANDLER, InstalledWheel
 
 from ecosystem.ecosystem_support import EXAMPLE_APP, EXAMPLE_STACK, ROOT
 from ses_production_access.inline.minify import slim
@@ -68,7 +68,7 @@ class Installed:
 @pytest.fixture(scope="module")
 def wheel(installed_wheel: InstalledWheel) -> Path:
     """``pip wheel`` of the repo with the venv's build backend (hatchling), offline; built
-    once a session by tests/wheel_install.py."""
+    once a session by tests/support/wheel_install.py."""
     return installed_wheel.wheel
 
 
@@ -76,7 +76,7 @@ def wheel(installed_wheel: InstalledWheel) -> Path:
 def installed(
     installed_wheel: InstalledWheel, tmp_path_factory: pytest.TempPathFactory
 ) -> Installed:
-    """The wheel in a fresh venv (see tests/wheel_install.py: its dependencies come from the
+    """The wheel in a fresh venv (see tests/support/wheel_install.py: its dependencies come from the
     repo's venv through a plain .pth path line), and the example app synthesized there."""
     work = tmp_path_factory.mktemp("wheel-user")
     assert not work.resolve().is_relative_to(ROOT)

@@ -21,7 +21,7 @@ from ses_production_access.props import rules
 # The names of wire the handler does not define, each with why.
 LIBRARY_ONLY = {
     "HANDLER_MODULE", "HANDLER_FILE", "HANDLER_FUNCTION",  # the entry point: tested below
-    # The feature names are the handler's region markers: tests/test_inline.py reads them.
+    # The feature names are the handler's region markers: tests/inline/test_inline.py reads them.
     "FEATURE_EVENTS", "FEATURE_NOTIFY", "FEATURE_WATCH", "FEATURE_READINESS",
     "FEATURE_VALIDATE", "FEATURE_COMMANDS", "FEATURES", "NEEDS",
     "PROP_SYNTHESIZED_AT",  # written for CloudFormation; the handler ignores it

@@ -11,8 +11,9 @@ import jsii
 import pytest
 from aws_cdk import aws_ses as ses
 from aws_cdk.assertions import Template
+from support.stacks import add, make_stack
 
-from ses_production_access import MailType, SesProductionAccess, UseCase, WhenNotReady
+from ses_production_access import UseCase, WhenNotReady
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 ANSWERS = {
@@ -21,19 +22,6 @@ ANSWERS = {
     "opt_out": "A link in every message.",
     "sending_rate": "Under 1,000 a day.",
 }
-
-
-def stack() -> cdk.Stack:
-    return cdk.Stack(
-        cdk.App(), "Stack", env=cdk.Environment(account="123456789012", region="eu-west-1")
-    )
-
-
-def add(scope: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
-    return SesProductionAccess(
-        scope, id, mail_type=MailType.TRANSACTIONAL, website_url="https://example.com",
-        acknowledge_sending_policy=True, **props,
-    )
 
 
 def properties(scope: cdk.Stack) -> dict[str, Any]:
@@ -59,7 +47,7 @@ def actions(scope: cdk.Stack) -> set[str]:
 
 
 def test_the_four_answers_render_under_the_pages_questions() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, use_case=UseCase(**ANSWERS, additional="Transactional only."))
     description = properties(scope)["UseCaseDescription"]
     assert description == (
@@ -74,27 +62,27 @@ def test_the_four_answers_render_under_the_pages_questions() -> None:
 
 def test_fails_on_an_empty_answer_naming_it() -> None:
     with pytest.raises(ValueError, match=r"^use_case\.opt_out must be a non-empty answer"):
-        add(stack(), use_case=UseCase(**{**ANSWERS, "opt_out": "  "}))
+        add(make_stack(), use_case=UseCase(**{**ANSWERS, "opt_out": "  "}))
 
 
 def test_fails_on_a_use_case_over_5000_characters_naming_the_answer_to_shorten() -> None:
     long = UseCase(**{**ANSWERS, "bounces_and_complaints": "x" * 4900})
     with pytest.raises(ValueError, match=r"shorten use_case\.bounces_and_complaints"):
-        add(stack(), use_case=long)
+        add(make_stack(), use_case=long)
 
 
 def test_fails_on_both_use_case_and_use_case_description() -> None:
     with pytest.raises(ValueError, match=r"^use_case and use_case_description are both set"):
-        add(stack(), use_case=UseCase(**ANSWERS), use_case_description="Receipts.")
+        add(make_stack(), use_case=UseCase(**ANSWERS), use_case_description="Receipts.")
 
 
 def test_fails_on_a_use_case_that_is_not_one() -> None:
     with pytest.raises(ValueError, match=r"^use_case must be a UseCase, got dict"):
-        add(stack(), use_case=ANSWERS)
+        add(make_stack(), use_case=ANSWERS)
 
 
 def test_hold_is_the_default_when_not_ready() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope)
     assert properties(scope)["WhenNotReady"] == "HOLD"
     assert "ReportOnly" not in properties(scope)
@@ -102,19 +90,19 @@ def test_hold_is_the_default_when_not_ready() -> None:
 
 @pytest.mark.parametrize("policy", list(WhenNotReady))
 def test_when_not_ready_is_written_as_the_api_value(policy: WhenNotReady) -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, when_not_ready=policy)
     assert properties(scope)["WhenNotReady"] == policy.value
 
 
 def test_fails_on_an_unknown_when_not_ready() -> None:
     with pytest.raises(ValueError, match=r"^when_not_ready 'WAIT' is not a WhenNotReady"):
-        add(stack(), when_not_ready="WAIT")
+        add(make_stack(), when_not_ready="WAIT")
 
 
 def test_fails_at_synth_on_a_lazy_when_not_ready_that_resolves_to_an_unknown_value() -> None:
     # A Lazy resolves only at synthesis: checked then, as the request's other props are.
-    scope = stack()
+    scope = make_stack()
     add(scope, when_not_ready=cdk.Lazy.string(_Wait()))
     with pytest.raises(RuntimeError, match=r"when_not_ready 'WAIT' is not a WhenNotReady"):
         Template.from_stack(scope)
@@ -129,7 +117,7 @@ class _Wait:
 
 
 def test_report_only_grants_no_put_account_details() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, report_only=True)
     assert properties(scope)["ReportOnly"] == "true"
     assert "ses:PutAccountDetails" not in actions(scope)
@@ -137,7 +125,7 @@ def test_report_only_grants_no_put_account_details() -> None:
 
 
 def test_one_requesting_instance_is_enough_for_put_account_details() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, report_only=True)
     add(scope, "Other", region="us-east-1")
     assert "ses:PutAccountDetails" in actions(scope)
@@ -145,14 +133,14 @@ def test_one_requesting_instance_is_enough_for_put_account_details() -> None:
 
 def test_fails_on_report_only_that_is_not_a_bool() -> None:
     with pytest.raises(ValueError, match=r"^report_only must be True or False, got str"):
-        add(stack(), report_only="yes")
+        add(make_stack(), report_only="yes")
 
 
 def test_readiness_reads_are_scoped_to_identities_and_configuration_sets_per_region() -> None:
     # Each action on its own resource type (Service Authorization Reference, Amazon SES v2:
     # GetEmailIdentity takes identity, GetConfigurationSetEventDestinations
     # configuration-set).
-    scope = stack()
+    scope = make_stack()
     add(scope)
     add(scope, "Other", region="us-east-1")
     scoped = [
@@ -175,7 +163,7 @@ def test_readiness_reads_are_scoped_to_identities_and_configuration_sets_per_reg
 
 
 def test_the_request_waits_for_the_stacks_ses_resources_defined_after_it() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope)
     ses.EmailIdentity(scope, "Domain", identity=ses.Identity.domain("example.com"))
     ses.ConfigurationSet(scope, "Set")

@@ -5,7 +5,6 @@ all checked at synth leaves them out of its inline code (the template's 51,200 b
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import aws_cdk as cdk
 import jsii
@@ -13,24 +12,11 @@ import pytest
 from aws_cdk import aws_events as events
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
+from support.stacks import add, make_stack
 
-from ses_production_access import MailType, SesProductionAccess, wire
+from ses_production_access import wire
 
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:ses-decisions"
-
-
-def stack(env: bool = True) -> cdk.Stack:
-    environment = cdk.Environment(account="123456789012", region="eu-west-1") if env else None
-    return cdk.Stack(cdk.App(), "Stack", env=environment)
-
-
-def add(scope: cdk.Stack, **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(scope, "Access", **{**defaults, **props})
 
 
 def features(scope: cdk.Stack) -> set[str]:
@@ -44,7 +30,7 @@ def parameter(scope: cdk.Stack, name: str) -> str:
 
 
 def test_values_checked_at_synth_leave_the_checks_out() -> None:
-    scope = stack()
+    scope = make_stack()
     add(
         scope, use_case_description="Receipts.", additional_contact_email_addresses=["a@b.co"],
         watch=True, watch_topic=sns.Topic.from_topic_arn(scope, "T", TOPIC_ARN),
@@ -56,13 +42,13 @@ def test_values_checked_at_synth_leave_the_checks_out() -> None:
     "prop", ["website_url", "use_case_description", "contact_language", "when_not_ready"]
 )
 def test_a_parameter_brings_the_checks(prop: str) -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, **{prop: parameter(scope, "Value")})
     assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_lazy_value_brings_the_checks() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, website_url=cdk.Lazy.string(producer=_Url()))
     assert wire.FEATURE_VALIDATE in features(scope)
 
@@ -74,19 +60,19 @@ class _Url:
 
 
 def test_a_status_bus_of_the_stack_brings_the_checks() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, status_bus=events.EventBus(scope, "Bus"))
     assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_topic_of_the_stack_brings_the_checks() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, watch=True, watch_topic=sns.Topic(scope, "Topic"))
     assert wire.FEATURE_VALIDATE in features(scope)
 
 
 def test_a_parameter_prefix_brings_the_checks_and_a_joined_arn() -> None:
-    scope = stack()
+    scope = make_stack()
     add(scope, watch=True, watch_parameter_prefix=parameter(scope, "Prefix"))
     assert wire.FEATURE_VALIDATE in features(scope)
     resources = json.dumps(Template.from_stack(scope).to_json()["Resources"])
@@ -94,7 +80,7 @@ def test_a_parameter_prefix_brings_the_checks_and_a_joined_arn() -> None:
 
 
 def test_a_watcher_in_a_nested_stack_gets_arns_cloudformation_takes() -> None:
-    parent = stack()
+    parent = make_stack()
     nested = cdk.NestedStack(parent, "Nested")
     add(nested, watch=True)  # its default prefix holds the nested stack's name (a token)
     resources = Template.from_stack(nested).to_json()["Resources"]

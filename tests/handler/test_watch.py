@@ -7,17 +7,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto_server import MOTO_ACCOUNT, moto_environment, moto_server
-from support import Context, ResponseReceiver, load_event
+from support import EVENTS, Context, ResponseReceiver, load_event
+from support.moto_server import MOTO_ACCOUNT, moto_environment, moto_server
 
-ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+ACCOUNTS = EVENTS / "accounts"
 HOME = "eu-west-1"  # the function's Region: its parameters, topic and default bus
 PREFIX = "/ses-production-access/Example/"
 STATUS_BUS = f"arn:aws:events:us-east-1:{MOTO_ACCOUNT}:event-bus/ses-status"

@@ -8,26 +8,11 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_events as events
 from aws_cdk.assertions import Template
-
-from ses_production_access import MailType, SesProductionAccess
+from support.stacks import add, make_stack
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 BUS_ARN = "arn:aws:events:us-east-1:111111111111:event-bus/ses-production-access"
 OTHER_BUS_ARN = "arn:aws:events:eu-central-1:222222222222:event-bus/other"
-
-
-def make_stack() -> cdk.Stack:
-    env = cdk.Environment(account="123456789012", region="eu-west-1")
-    return cdk.Stack(cdk.App(), "Stack", env=env)
-
-
-def add(stack: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(stack, id, **{**defaults, **props})
 
 
 def resource_properties(template: Template) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "ses_production_access"
 # Where the wheel puts the handler (pyproject.toml force-includes lambda/index.py there).
 WHEEL_HANDLER = f"{PACKAGE}/_lambda/index.py"

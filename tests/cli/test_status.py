@@ -10,8 +10,8 @@ from typing import Any
 
 import boto3
 import pytest
-from cli_support import HOME_REGION, Cli, command_line
 from contract.ses_endpoint import access_denied, hung, slow
+from support.cli import HOME_REGION, Cli, command_line
 
 from ses_production_access.cli import common
 from ses_production_access.cli.common import (

@@ -16,8 +16,9 @@ import pytest
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
+from support.stacks import add, make_stack
 
-from ses_production_access import MailType, SesProductionAccess, wire
+from ses_production_access import wire
 from ses_production_access.construct.size_warning import TEMPLATE_OVER_LIMIT
 from ses_production_access.inline.code import inline_code
 
@@ -29,22 +30,8 @@ WATCH_ACTIONS = {
 }  # fmt: skip
 
 
-def make_stack(app: cdk.App | None = None, region: str | None = "eu-west-1") -> cdk.Stack:
-    env = cdk.Environment(account="123456789012", region=region) if region else None
-    return cdk.Stack(app or cdk.App(), "Stack", env=env)
-
-
 # A use case description as long as SES takes: with the watcher, over 51,200 bytes.
 LONGEST_DESCRIPTION = "We send receipts to customers who asked for them. " * 100
-
-
-def add(stack: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(stack, id, **{**defaults, **props})
 
 
 def topic(stack: cdk.Stack, arn: str = TOPIC_ARN) -> sns.ITopic:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from support import expected_put, load_event
+from support import EVENTS, expected_put, load_event
 
-ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+ACCOUNTS = EVENTS / "accounts"
 
 
 def account(name: str) -> dict[str, Any]:

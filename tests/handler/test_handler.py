@@ -8,16 +8,15 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import botocore.session
 import pytest
 from botocore.stub import Stubber
-from support import Context, ResponseReceiver, expected_put, load_event
+from support import EVENTS, Context, ResponseReceiver, expected_put, load_event
 
-ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+ACCOUNTS = EVENTS / "accounts"
 PHYSICAL_ID = "ses-production-access-123456789012-eu-west-1"
 SECRETS = (
     "https://private-site.example.com/landing",

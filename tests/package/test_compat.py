@@ -12,16 +12,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 from support import ROOT
+from support.stacks import make_stack
 
 from ses_production_access import compat, defaults
 from ses_production_access.inline import minify
 
 README = (ROOT / "README.md").read_text()
 PYPROJECT = (ROOT / "pyproject.toml").read_text()
-
-
-def make_stack() -> cdk.Stack:
-    return cdk.Stack(cdk.App(), "Stack")
 
 
 def test_the_runtime_is_the_newest_of_the_handler_runtimes_that_aws_cdk_lib_offers() -> None:
@@ -42,7 +39,7 @@ def test_fails_when_aws_cdk_lib_offers_none_of_the_runtimes_naming_them_and_the_
 
 
 def test_add_resource_dependency_writes_depends_on() -> None:
-    stack = make_stack()
+    stack = make_stack(region=None)
     first = cdk.CfnResource(stack, "First", type="AWS::SNS::Topic")
     second = cdk.CfnResource(stack, "Second", type="AWS::SNS::Topic")
     compat.add_resource_dependency(second, first)
@@ -55,7 +52,7 @@ def test_acknowledge_records_nothing_and_fails_nothing_without_validations(
 ) -> None:
     """Releases before 2.252 have no Validations.acknowledge: nothing to write to."""
     monkeypatch.setattr(compat, "HAS_VALIDATIONS", False)
-    stack = make_stack()
+    stack = make_stack(region=None)
     topic = cdk.CfnResource(stack, "Topic", type="AWS::SNS::Topic")
     before = list(topic.node.metadata)
     compat.acknowledge(topic, {"AwsSolutions-SNS2": "a reason"})
@@ -63,7 +60,7 @@ def test_acknowledge_records_nothing_and_fails_nothing_without_validations(
 
 
 def test_acknowledge_records_the_rule_and_its_reason_where_aws_cdk_lib_has_validations() -> None:
-    stack = make_stack()
+    stack = make_stack(region=None)
     topic = cdk.CfnResource(stack, "Topic", type="AWS::SNS::Topic")
     compat.acknowledge(topic, {"AwsSolutions-SNS2": "a reason"})
     assert ("a reason" in str(topic.node.metadata)) is compat.HAS_VALIDATIONS

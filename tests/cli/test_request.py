@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from cli_support import HOME_REGION, Cli, command_line, put_bodies
 from contract.ses_endpoint import access_denied, conflict, hung
+from support.cli import HOME_REGION, Cli, command_line, put_bodies
 
 from ses_production_access.cli.common import EXIT_DENIED, EXIT_ERROR, EXIT_SANDBOX, EXIT_USAGE
 from ses_production_access.props import checks

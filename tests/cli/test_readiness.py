@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from cli_support import HOME_REGION, Cli, command_line, put_bodies
 from contract.ses_endpoint import access_denied, hung
+from support.cli import HOME_REGION, Cli, command_line, put_bodies
 
 from ses_production_access.cli.common import EXIT_ERROR, EXIT_SANDBOX
 

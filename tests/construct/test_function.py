@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import aws_cdk as cdk
 import pytest
@@ -14,8 +13,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Annotations, Match, Template
+from support.stacks import add, make_stack
 
-from ses_production_access import MailType, SesProductionAccess
+from ses_production_access import SesProductionAccess
 
 ROLE_PATH = "Stack/SesProductionAccessHandler/Role"
 LOGS_KEY_ACTIONS = [
@@ -27,22 +27,6 @@ LOGS_KEY_ACTIONS = [
     "kms:GenerateDataKeyWithoutPlaintext",
     "kms:DescribeKey",
 ]
-
-
-def make_stack(app: cdk.App | None = None) -> cdk.Stack:
-    return cdk.Stack(
-        app or cdk.App(), "Stack",
-        env=cdk.Environment(account="123456789012", region="eu-west-1"),
-    )
-
-
-def add(stack: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(stack, id, **{**defaults, **props})
 
 
 # --- Pre-created roles (iam.Role.customize_roles) ---

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import botocore.session
 import pytest
 from botocore.stub import Stubber
-from support import Context, ResponseReceiver, expected_put, load_event
+from support import EVENTS, Context, ResponseReceiver, expected_put, load_event
 
-ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+ACCOUNTS = EVENTS / "accounts"
 REGION = "eu-west-1"
 BOTH = ("BOUNCE", "COMPLAINT")
 
@@ -705,7 +704,7 @@ def test_readiness_costs_no_call_when_nothing_needs_doing(
 
 def test_readiness_read_from_moto_as_an_independent_peer(index: ModuleType) -> None:
     import boto3
-    from moto_server import moto_server
+    from support.moto_server import moto_server
 
     with moto_server() as url:
         options: dict[str, Any] = {

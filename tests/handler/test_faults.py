@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -23,9 +22,8 @@ from botocore.exceptions import NoCredentialsError, ParamValidationError
 from botocore.stub import Stubber
 from contract.local_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 from contract.ses_endpoint import SesEndpoint
-from support import Context, ResponseReceiver, expected_put, load_event
+from support import EVENTS, Context, ResponseReceiver, expected_put, load_event
 
-EVENTS = Path(__file__).resolve().parent / "events"
 ACCOUNTS = EVENTS / "accounts"
 CASES: dict[str, dict[str, list[str]]] = json.loads(
     (EVENTS / "validation_cases.json").read_text()

@@ -226,6 +226,33 @@ def test_every_relative_link_and_anchor_resolves(name: str) -> None:
             assert fragment in found, f"{name} links {target}: no such heading"
 
 
+# A repository path in the docs' text, with an optional pytest node id (`file.py::test_x`).
+REPO_PATH = re.compile(
+    r"`((?:tests|benchmarks|examples|lambda|ses_production_access)/[\w./-]+?)(?:::(\w+))?`"
+)
+WHEEL_ONLY = "ses_production_access/_lambda/"  # where the wheel puts lambda/index.py
+
+
+def named_paths(text: str) -> list[tuple[str, str]]:
+    return [m for m in REPO_PATH.findall(text) if not m[0].startswith(WHEEL_ONLY)]
+
+
+@pytest.mark.parametrize("name", ["README.md", "CONTRIBUTING.md", *(f"docs/{p}" for p in PAGES)])
+def test_every_file_and_test_the_docs_name_exists(name: str) -> None:
+    # The docs name tests and modules in code spans, not links: a move must not strand them.
+    for path, test in named_paths((ROOT / name).read_text()):
+        file = ROOT / path.rstrip("/")
+        assert file.exists(), f"{name} names {path}: no such file"
+        if test:
+            assert re.search(rf"^def {test}\(", file.read_text(), re.M), f"{name}: no {test}"
+
+
+def test_named_paths_are_found_with_their_test() -> None:
+    # The control of the test above.
+    text = "see `tests/a/test_b.py::test_c` and `lambda/index.py`, not `x/y.py`"
+    assert named_paths(text) == [("tests/a/test_b.py", "test_c"), ("lambda/index.py", "")]
+
+
 def test_anchors_are_githubs_so_a_link_to_a_missing_heading_is_seen() -> None:
     # The control of the test above.
     found = anchors("# Page\n## Acknowledged findings (cdk-nag, checkov)\n## `status`\n## A\n## A")

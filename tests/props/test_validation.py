@@ -11,6 +11,7 @@ import jsii
 import pytest
 from aws_cdk.assertions import Annotations, Match, Template
 from support import EVENTS
+from support.stacks import add, make_stack
 
 from ses_production_access import ContactLanguage, MailType, SesProductionAccess
 
@@ -18,21 +19,6 @@ from ses_production_access import ContactLanguage, MailType, SesProductionAccess
 CASES: dict[str, dict[str, list[str]]] = json.loads(
     (EVENTS / "validation_cases.json").read_text()
 )
-
-
-def make_stack() -> cdk.Stack:
-    return cdk.Stack(
-        cdk.App(), "Stack", env=cdk.Environment(account="123456789012", region="eu-west-1")
-    )
-
-
-def add(stack: cdk.Stack | None = None, id: str = "Access", **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(stack or make_stack(), id, **{**defaults, **props})
 
 
 def test_fails_on_promotional_mail_type_and_names_marketing() -> None:

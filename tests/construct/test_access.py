@@ -11,25 +11,12 @@ import pytest
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
+from support.stacks import add, make_stack
 
-from ses_production_access import ContactLanguage, MailType, SesProductionAccess, defaults
+from ses_production_access import ContactLanguage, MailType, defaults
 from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
-
-
-def make_stack(region: str | None = "eu-west-1") -> cdk.Stack:
-    env = cdk.Environment(account="123456789012", region=region) if region else None
-    return cdk.Stack(cdk.App(), "Stack", env=env)
-
-
-def add(stack: cdk.Stack, id: str = "Access", **props: Any) -> SesProductionAccess:
-    defaults: dict[str, Any] = {
-        "mail_type": MailType.TRANSACTIONAL,
-        "website_url": "https://example.com",
-        "acknowledge_sending_policy": True,
-    }
-    return SesProductionAccess(stack, id, **{**defaults, **props})
 
 
 def custom_resource_properties(template: Template) -> dict[str, Any]:

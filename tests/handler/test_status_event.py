@@ -8,16 +8,15 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
-from moto_server import MOTO_ACCOUNT, moto_environment, moto_server
-from support import Context, ResponseReceiver, load_event
+from support import EVENTS, Context, ResponseReceiver, load_event
+from support.moto_server import MOTO_ACCOUNT, moto_environment, moto_server
 
-ACCOUNTS = Path(__file__).resolve().parent / "events" / "accounts"
+ACCOUNTS = EVENTS / "accounts"
 BUS_REGION = "us-east-1"  # the bus lives elsewhere than the SES Region (eu-west-1)
 BUS_ARN = f"arn:aws:events:{BUS_REGION}:{MOTO_ACCOUNT}:event-bus/ses-status"
 SENSITIVE = ("private-site", "Secret use case", "alice.private", "ops.private")

@@ -19,9 +19,9 @@ from typing import Any
 
 import trustme
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HANDLER_PATH = ROOT / "lambda" / "index.py"
-EVENTS = Path(__file__).resolve().parent / "events"
+EVENTS = ROOT / "tests" / "events"
 
 # A ResponseURL shaped like CloudFormation's pre-signed S3 URL; its query is the secret.
 RESPONSE_PATH = (
