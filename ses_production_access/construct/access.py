@@ -142,7 +142,7 @@ class SesProductionAccess(Construct):
         :param watch: Also run the function on a schedule until AWS decides: it reads the
             account in every Region of the stack's instances, keeps each Region's state in
             an SSM parameter and tells a change to ``watch_topic`` and the default event
-            bus (README, "Know when AWS decides"). Its code takes the template over
+            bus (docs/watching.md). Its code takes the template over
             CloudFormation's 51,200-byte TemplateBody limit: the stack then needs the CDK
             bootstrap bucket. Shared by every instance in the stack.
             Default: False - no schedule; the state is read at each deployment only.
@@ -390,7 +390,7 @@ class SesProductionAccess(Construct):
 
     @property
     def readiness_findings(self) -> str:
-        """The readiness finding codes, comma-separated, or NONE (see the README).
+        """The readiness finding codes, comma-separated, or NONE (docs/readiness.md lists them).
 
         @attribute
         """

@@ -4,7 +4,7 @@ with their reason so that users need no suppression of their own.
 Written through aws-cdk-lib's ``Validations`` (read by cdk-nag 3.x, no cdk-nag install
 needed), which keeps them out of the template: it must stay within the 51,200 bytes of a
 template passed directly. cdk-nag 2.x, which read ``cdk_nag`` resource metadata instead,
-gets none (the README lists the suppressions it needs). checkov's skips go in the
+gets none (docs/iam-and-security.md lists the suppressions it needs). checkov's skips go in the
 template (``Metadata.checkov.skip``), the only place checkov reads. aws-cdk-lib releases
 before ``Acknowledgment`` have nowhere to write them (see ``compat.acknowledge``).
 """

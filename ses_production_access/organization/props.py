@@ -24,7 +24,7 @@ E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
 
 
-# Defaults, justified in the README ("Roll out to an organisation").
+# Defaults, justified in docs/organization.md.
 DEFAULT_CALL_AS = CallAs.DELEGATED_ADMIN
 DEFAULT_CONCURRENCY_MODE = ConcurrencyMode.SOFT_FAILURE_TOLERANCE
 DEFAULT_REGION_CONCURRENCY = RegionConcurrency.PARALLEL

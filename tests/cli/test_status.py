@@ -121,16 +121,18 @@ def test_status_reports_a_hanging_region_as_timed_out_within_the_timeout(cli: Cl
     cli.ses.account("us-east-1").grant()
     cli.ses.in_region(HOME_REGION, hung())
     ran = cli.run("status", "--region", HOME_REGION, "--region", "us-east-1", "--json",
-                  "--timeout", "1.5")
+                  "--timeout", "4")
     assert ran.code == EXIT_ERROR
-    assert ran.seconds < 1.5 + common.GRACE_SECONDS + 1.0
+    # 4 s, not less: the Region that answers must make its client and call in time on a
+    # loaded machine too.
+    assert ran.seconds < 4 + common.GRACE_SECONDS + 1.0
     found = rows(ran.out)
     assert found["us-east-1"]["SandboxStatus"] == "PRODUCTION"
     hanging = found[HOME_REGION]
     assert hanging["SandboxStatus"] == "NONE"
     assert hanging["Error"]["Code"] == "Timeout"
     assert hanging["Error"]["Reason"] == (
-        f"no answer within 1.5 s: ses:GetAccount in {HOME_REGION} had not answered (attempt 1)."
+        f"no answer within 4 s: ses:GetAccount in {HOME_REGION} had not answered (attempt 1)."
     )
     # No retry is started once the Region has been given up.
     assert cli.ses.count("GetAccount", HOME_REGION) == 1

@@ -138,7 +138,11 @@ def peers() -> Iterator[Peers]:
         central.create_event_bus(Name=STATUS_BUS.rsplit("/", 1)[1])
         status_bus = Inbox(_client("sqs", url, STATUS_BUS_REGION), "status-bus")
         route(central, STATUS_BUS.rsplit("/", 1)[1], status_bus)
-        yield Peers(url, _client("ssm", url), emails, bus, status_bus)
+        ssm = _client("ssm", url)
+        # moto's server loads a service's backend on its first request, which can take longer
+        # than the handler's 2.5 s SSM read timeout on a loaded machine; SSM never does that.
+        ssm.describe_parameters()
+        yield Peers(url, ssm, emails, bus, status_bus)
 
 
 def route(events: Any, bus_name: str, inbox: Inbox) -> None:
