@@ -288,15 +288,15 @@ def test_readme_names_every_finding_the_handler_reports(index: ModuleType) -> No
 
 def _benchmark_report(monkeypatch: pytest.MonkeyPatch) -> str:
     """The benchmark's own report of the committed results.json (what `make bench` prints)."""
-    spec = importlib.util.spec_from_file_location("benchmark_run", ROOT / "benchmarks" / "run.py")
+    monkeypatch.setattr(sys, "path", [str(ROOT / "benchmarks"), *sys.path])
+    spec = importlib.util.spec_from_file_location("report", ROOT / "benchmarks" / "report.py")
     assert spec
     assert spec.loader
-    run: ModuleType = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, run)  # its dataclasses look themselves up
-    monkeypatch.setattr(sys, "path", list(sys.path))  # it puts benchmarks/ first on the path
-    spec.loader.exec_module(run)
+    report: ModuleType = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, report)
+    spec.loader.exec_module(report)
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text())
-    return str(run.report(results))
+    return str(report.report(results))
 
 
 def test_performance_figures_are_the_benchmarks_own_report(monkeypatch: pytest.MonkeyPatch) -> None:

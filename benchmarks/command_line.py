@@ -1,0 +1,92 @@
+"""4. The status command: `status --all-regions` against a local SES endpoint that answers each
+call after 200 ms, next to the same calls one Region after another."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from common import (
+    CLI,
+)
+from invocation import (
+    _child_env,
+)
+
+STATUS_DELAY_S = 0.2  # each GetAccount is answered after this long
+STATUS_TIMEOUT_S = 30.0
+STATUS_HOME_REGION = "eu-west-1"
+
+
+@contextmanager
+def _aws_environment(ses_url: str) -> Iterator[dict[str, str]]:
+    """This process's environment pointed at the local SES endpoint (restored after);
+    yields the same for a child process."""
+    child = {
+        **_child_env(ses_url, STATUS_HOME_REGION),
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+    saved = dict(os.environ)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        os.environ.pop(name, None)
+    os.environ.update({k: v for k, v in child.items() if k.startswith("AWS_")})
+    try:
+        yield child
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _script_wall(args: Sequence[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(wall seconds, exit code, lines printed) of the console script."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603  (our own console script)
+        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    return time.perf_counter() - started, done.returncode, len(done.stdout.splitlines())
+
+
+def status_bench() -> dict[str, Any]:
+    """`status --all-regions` against a local SES endpoint that answers each GetAccount
+    after STATUS_DELAY_S, next to the same reads one Region after another."""
+    import boto3
+    from contract.ses_endpoint import SesEndpoint, slow
+
+    from ses_production_access.cli import common
+    from ses_production_access.cli import status as status_command
+
+    default_session = boto3.DEFAULT_SESSION
+    with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
+        ses.always("GetAccount", slow(STATUS_DELAY_S))
+        regions = status_command.ses_regions(common.aws_session(None))
+        status_command.read_regions(regions[:1], STATUS_TIMEOUT_S)  # the handler, the SDK's models
+        started = time.perf_counter()
+        parallel_rows = status_command.read_regions(regions, STATUS_TIMEOUT_S)
+        parallel = time.perf_counter() - started
+        started = time.perf_counter()
+        sequential_rows = [
+            row
+            for region in regions
+            for row in status_command.read_regions([region], STATUS_TIMEOUT_S)
+        ]
+        sequential = time.perf_counter() - started
+        script_all = _script_wall(["status", "--all-regions", "--json"], child_env)
+        script_one = _script_wall(["status", "--json"], child_env)
+        failed = [r.region for r in parallel_rows + sequential_rows if r.error_code is not None]
+    boto3.DEFAULT_SESSION = default_session
+    if failed or script_all[2] != len(regions):
+        raise RuntimeError(f"status against the local endpoint failed: {failed or script_all}")
+    return {
+        "regions": len(regions),
+        "answer_delay_s": STATUS_DELAY_S,
+        "parallel_s": parallel,
+        "sequential_s": sequential,
+        "speed_up": sequential / parallel,
+        "script_all_regions_wall_s": script_all[0],
+        "script_all_regions_exit_code": script_all[1],
+        "script_one_region_wall_s": script_one[0],
+    }
