@@ -1,5 +1,7 @@
-"""4. The status command: `status --all-regions` against a local SES endpoint that answers each
-call after 200 ms, next to the same calls one Region after another."""
+"""4. The command line: its start-up next to `python -c "import boto3"` (`status --help`, and
+`status` for one Region against a local SES endpoint); `status --all-regions` against a local
+SES endpoint that answers each call after 200 ms, next to the same calls one Region after
+another; and `status` with one Region hanging and one refusing, bounded by `--timeout`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 from common import (
     CLI,
+    median,
 )
 from invocation import (
     _child_env,
@@ -20,6 +23,8 @@ from invocation import (
 STATUS_DELAY_S = 0.2  # each GetAccount is answered after this long
 STATUS_TIMEOUT_S = 30.0
 STATUS_HOME_REGION = "eu-west-1"
+STARTUP_SAMPLES = 7  # fresh processes per command, interleaved; the medians are compared
+BOUNDED_TIMEOUT_S = 3.0  # `status --timeout` with one Region hanging, one refusing
 
 
 @contextmanager
@@ -41,11 +46,13 @@ def _aws_environment(ses_url: str) -> Iterator[dict[str, str]]:
         os.environ.update(saved)
 
 
-def _script_wall(args: Sequence[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall seconds, exit code, lines printed) of the console script."""
+def _script_wall(
+    args: Sequence[str], env: dict[str, str], command: Sequence[str] = (str(CLI),)
+) -> tuple[float, int, int]:
+    """(wall seconds, exit code, lines printed) of the console script (or `command`)."""
     started = time.perf_counter()
-    done = subprocess.run(  # noqa: S603  (our own console script)
-        [str(CLI), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    done = subprocess.run(  # noqa: S603  (our own console script, fixed arguments)
+        [*command, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     return time.perf_counter() - started, done.returncode, len(done.stdout.splitlines())
 
@@ -89,4 +96,67 @@ def status_bench() -> dict[str, Any]:
         "script_all_regions_wall_s": script_all[0],
         "script_all_regions_exit_code": script_all[1],
         "script_one_region_wall_s": script_one[0],
+    }
+
+
+def startup_bench(samples: int = STARTUP_SAMPLES) -> dict[str, Any]:
+    """Fresh-process wall times, interleaved so that the machine's load hits each alike:
+    `python -c "import boto3"` (the floor a boto3 command cannot go under), `status --help`,
+    and `status` for one Region against a local SES endpoint that answers at once."""
+    import sys
+
+    from contract.ses_endpoint import SesEndpoint
+
+    walls: dict[str, list[float]] = {"import_boto3": [], "status_help": [], "status_one": []}
+    with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
+        ses.account(STATUS_HOME_REGION).grant()
+        runs = {
+            "import_boto3": (["-c", "import boto3"], (sys.executable,)),
+            "status_help": (["status", "--help"], (str(CLI),)),
+            "status_one": (["status", "--region", STATUS_HOME_REGION, "--json"], (str(CLI),)),
+        }
+        for _ in range(samples):
+            for name, (args, command) in runs.items():
+                wall, code, _lines = _script_wall(args, child_env, command)
+                if code != 0:
+                    raise RuntimeError(f"{name} exited {code}")
+                walls[name].append(wall)
+    floor = median(walls["import_boto3"])
+    return {
+        "samples": samples,
+        "walls_s": walls,
+        "import_boto3_s": floor,
+        "status_help_s": median(walls["status_help"]),
+        "status_one_region_s": median(walls["status_one"]),
+        "status_help_ratio": median(walls["status_help"]) / floor,
+        "status_one_region_ratio": median(walls["status_one"]) / floor,
+    }
+
+
+def bounded_bench(timeout: float = BOUNDED_TIMEOUT_S) -> dict[str, Any]:
+    """`status` for three Regions, one hanging and one refusing (AccessDenied), with
+    `--timeout`: its wall time, next to the bound the command promises (the timeout, its
+    grace, and one start-up)."""
+    from contract.ses_endpoint import SesEndpoint, access_denied, hung
+
+    from ses_production_access.cli import common
+
+    hanging, refusing = "ap-south-1", "us-east-1"
+    with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
+        ses.account(STATUS_HOME_REGION).grant()
+        ses.in_region(hanging, hung())
+        ses.in_region(refusing, access_denied("GetAccount"))
+        regions = [STATUS_HOME_REGION, hanging, refusing]
+        args = ["status", "--json", "--timeout", f"{timeout:g}"]
+        wall, code, lines = _script_wall(
+            [*args, *(part for region in regions for part in ("--region", region))], child_env
+        )
+    if lines != len(regions) or code != common.EXIT_ERROR:
+        raise RuntimeError(f"status with a hanging Region: exit {code}, {lines} rows")
+    return {
+        "regions": len(regions),
+        "timeout_s": timeout,
+        "grace_s": common.GRACE_SECONDS,
+        "wall_s": wall,
+        "exit_code": code,
     }

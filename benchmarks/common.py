@@ -52,6 +52,7 @@ HANDLER_SOURCE = ROOT / "lambda" / "index.py"
 CLI = Path(sys.executable).parent / "ses-production-access"
 ALTERNATIVES_STATED = {"aws_custom_resource": 6, "provider": 7}
 SYNTH_RATIO_LIMIT = 1.10
+STARTUP_RATIO_LIMIT = 1.3  # a command's start-up next to `python -c "import boto3"`
 SYNTH_TIMEOUT_S = 300
 CHILD_TIMEOUT_S = 120
 SUITE_TIMEOUT_S = 3600

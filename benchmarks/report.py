@@ -12,6 +12,7 @@ from common import (
     ALTERNATIVES_STATED,
     LABELS,
     RESOURCE_LIMIT,
+    STARTUP_RATIO_LIMIT,
     SYNTH_RATIO_LIMIT,
     TEMPLATE_AIM_BYTES,
 )
@@ -89,6 +90,29 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "why": ", ".join(f"{n} {op}" for op, n in calls[state]["ses_calls"].items()),
                 }
             )
+    startup = results.get("startup")
+    if startup:
+        for name, label in (("status_help", "status --help"), ("status_one_region", "status")):
+            value = startup[f"{name}_ratio"]
+            found.append(
+                {
+                    "target": f"{label} starts within {STARTUP_RATIO_LIMIT:g}x of importing boto3",
+                    "value": round(value, 2),
+                    "met": value <= STARTUP_RATIO_LIMIT,
+                    "why": "the commands import no aws-cdk-lib and start no Node.js",
+                }
+            )
+    bounded = results.get("bounded")
+    if bounded and startup:
+        bound = bounded["timeout_s"] + bounded["grace_s"] + startup["status_one_region_s"]
+        found.append(
+            {
+                "target": "status with a hanging Region ends within its --timeout",
+                "value": round(bounded["wall_s"], 2),
+                "met": bounded["wall_s"] <= bound,
+                "why": f"bound {bound:.2f} s: --timeout, grace and one start-up",
+            }
+        )
     synth = results["synthesis"]["variants"]["construct"]
     ratio = synth["ratio_to_empty"]
     empty_wall = results["synthesis"]["variants"]["empty"]["wall_s"]["median"]
@@ -329,8 +353,26 @@ def report(results: dict[str, Any]) -> str:
             f"{status['parallel_s']:.2f} s in parallel, {status['sequential_s']:.2f} s one "
             f"Region after another ({status['speed_up']:.0f}x). The console script: "
             f"{status['script_all_regions_wall_s']:.2f} s wall for every Region, "
-            f"{status['script_one_region_wall_s']:.2f} s for one (start-up: Python, "
-            "aws-cdk-lib's import, boto3)."
+            f"{status['script_one_region_wall_s']:.2f} s for one (start-up: Python, boto3)."
+        )
+        say()
+    startup = results.get("startup")
+    if startup:
+        say(
+            f"Start-up, medians of {startup['samples']} fresh processes each, interleaved: "
+            f"python -c 'import boto3' {startup['import_boto3_s']:.2f} s; status --help "
+            f"{startup['status_help_s']:.2f} s ({startup['status_help_ratio']:.2f}x); status "
+            f"for one Region against a local endpoint {startup['status_one_region_s']:.2f} s "
+            f"({startup['status_one_region_ratio']:.2f}x)."
+        )
+        say()
+    bounded = results.get("bounded")
+    if bounded:
+        say(
+            f"status for {bounded['regions']} Regions, one hanging and one refusing, "
+            f"--timeout {bounded['timeout_s']:g}: {bounded['wall_s']:.2f} s wall "
+            f"(exit code {bounded['exit_code']}; the command's bound is the timeout and "
+            f"{bounded['grace_s']:g} s of grace, plus its start-up)."
         )
         say()
 

@@ -15,8 +15,10 @@
 3. The handler: cold start (fresh ``python -I -S`` process: import, then a first Create
    against the contract tests' local SES v2 endpoint) and warm invocations; SES API calls
    per deployment for each account state. The same for a minimal Provider handler.
-4. ``ses-production-access status --all-regions``: wall time against a local SES endpoint
-   that answers each call after 200 ms, next to the same calls one Region after another.
+4. The command line: start-up (``status --help``, and ``status`` for one Region) next to
+   ``python -c "import boto3"``; ``status --all-regions`` against a local SES endpoint that
+   answers each call after 200 ms, next to the same calls one Region after another; ``status``
+   with one Region hanging and one refusing, bounded by ``--timeout``.
 5. The test suite's wall time.
 
 Prints the tables and writes everything (raw samples included) as JSON. Nothing here talks
@@ -41,6 +43,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from command_line import (
+    bounded_bench,
+    startup_bench,
     status_bench,
 )
 from common import (
@@ -142,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "handler", lambda: handler_bench(cold_runs, warm_invocations, work)
         )
     results["status"] = _step("status", status_bench)
+    results["startup"] = _step("startup", startup_bench)
+    results["bounded"] = _step("bounded", bounded_bench)
     results["suite"] = None if args.skip_suite else _step("suite", suite)
     results["meta"]["load_after"] = list(os.getloadavg())
     results["targets"] = targets(results)
