@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,11 @@ GRACE_SECONDS = 0.5
 ERROR = "ERROR"
 TIMEOUT = "TIMEOUT"
 TIMEOUT_CODE = "Timeout"
+# A Region the account has not enabled (an opt-in Region): reported, never read, and left
+# out of the exit code. ListRegions' statuses of a Region the account may use:
+# https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
+NOT_ENABLED = "NOT_ENABLED"
+ENABLED_OPT_STATUSES = ("ENABLED", "ENABLED_BY_DEFAULT")
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,15 @@ class RegionStatus:
     data: Mapping[str, str]
     error_code: str | None = None
     reason: str | None = None
+    # The Region's opt-in status (account:ListRegions), when it was read.
+    opt_status: str | None = None
 
     @property
     def status(self) -> str:
-        """The sandbox status; ERROR or TIMEOUT when it could not be read."""
+        """The sandbox status; ERROR or TIMEOUT when it could not be read, NOT_ENABLED for a
+        Region the account has not enabled (not read)."""
+        if self.opt_status is not None and self.opt_status not in ENABLED_OPT_STATUSES:
+            return NOT_ENABLED
         if self.error_code is None:
             return self.data["SandboxStatus"]
         return TIMEOUT if self.error_code == TIMEOUT_CODE else ERROR
@@ -66,7 +76,20 @@ class RegionStatus:
         error = None
         if self.error_code is not None:
             error = {"Code": self.error_code, "Reason": self.reason}
-        return {"Region": self.region, **self.data, "Error": error}
+        return {"Region": self.region, **self.data, "RegionOptStatus": self.opt_status,
+                "Error": error}
+
+
+def exit_code(statuses: Iterable[str]) -> int:
+    """The exit code of rows with these statuses (ERROR and TIMEOUT for a row that could
+    not be read): the first that applies, ERROR first."""
+    found = set(statuses)
+    if found & {ERROR, TIMEOUT}:
+        return EXIT_ERROR
+    for status in (wire.DENIED, wire.SANDBOX, wire.PENDING_REVIEW):
+        if status in found:
+            return EXIT_CODES[status]
+    return EXIT_PRODUCTION
 
 
 def aws_session(profile: str | None) -> Any:
@@ -133,7 +156,7 @@ def table(rows: Sequence[RegionStatus]) -> str:
     cells = [
         [row.region, row.status, *(_cell(row.data[key]) for key in _KEYS)]
         for row in rows
-        if row.error_code is None
+        if row.reason is None
     ]
     widths = [len(c) for c in COLUMNS]
     for line in cells:
@@ -147,11 +170,12 @@ def table(rows: Sequence[RegionStatus]) -> str:
     lines = [joined(COLUMNS)]
     ok = iter(cells)
     for row in rows:
-        if row.error_code is None:
+        if row.reason is None:
             lines.append(joined(next(ok)))
         else:
             reason = str(row.reason)
-            shown = reason if str(row.error_code) in reason else f"{row.error_code}: {reason}"
+            code = row.error_code
+            shown = reason if code is None or code in reason else f"{code}: {reason}"
             lines.append(joined([row.region, row.status, shown]))
     return "\n".join(lines)
 
@@ -191,10 +215,14 @@ def add_aws_options(parser: argparse.ArgumentParser, timeout: float) -> None:
     )
 
 
-def start(command: str, profile: str | None) -> Any:
-    """The handler loaded and the session set up; a one-line error (None) otherwise."""
+def start(command: str, profile: str | None, *, needs_handler: bool = True) -> Any:
+    """The handler loaded (when the command uses it) and the session set up; a one-line
+    error (None) otherwise."""
     try:
-        handler_module()
+        if needs_handler:
+            handler_module()
+        else:
+            import boto3  # noqa: F401  (what the handler's loading checks otherwise)
     except ImportError as error:
         print(f"{PROG} {command}: {error}", file=sys.stderr)
         return None

@@ -3,6 +3,8 @@
     ses-production-access template [--output FILE]
     ses-production-access status [--region R ...] [--all-regions] [--json]
     ses-production-access request --region R --mail-type ... --website-url ... ...
+    ses-production-access readiness --region R [--json]
+    ses-production-access organization --log-group NAME [--region R] [--json]
 
 One subcommand per job; each is a function taking the parsed arguments and returning
 the exit code. The commands that call AWS live in modules of their own, each adding its
@@ -12,15 +14,28 @@ subcommand with ``register(commands)``; what they share is in ``cli.common``.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import readiness, request, status
+from . import organization, readiness, request, status
 from .common import EXIT_FAILED, EXIT_OK, PROG
+
+# jsii starts aws-cdk-lib in this program (its own setting, else `node` on the PATH).
+JSII_NODE = "JSII_NODE"
+NODE_MISSING = (
+    "needs Node.js, which aws-cdk-lib runs on, and found no 'node' on the PATH: install "
+    "Node.js (https://nodejs.org/), or set JSII_NODE to its path. status, request, readiness "
+    "and organization do not need it."
+)
 
 
 def _template(args: argparse.Namespace) -> int:
+    if shutil.which(os.environ.get(JSII_NODE) or "node") is None:
+        print(f"{PROG} template: {NODE_MISSING}", file=sys.stderr)
+        return EXIT_FAILED
     # Imported here: it starts aws-cdk-lib (a Node.js process), which --help does not need.
     from ..defaults import TEMPLATE_BODY_MAX_BYTES
     from ..templates.plain import template_json
@@ -70,7 +85,7 @@ def parser() -> argparse.ArgumentParser:
         help="write the template to FILE (default: standard output)",
     )
     template.set_defaults(run=_template)
-    for command in (status, request, readiness):
+    for command in (status, request, readiness, organization):
         command.register(commands)
     return top
 

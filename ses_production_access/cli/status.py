@@ -20,28 +20,26 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from .. import wire
 from ..inline.loaded import handler_module
 from .common import (
-    ERROR,
-    EXIT_CODES,
-    EXIT_ERROR,
+    ENABLED_OPT_STATUSES,
     EXIT_FAILED,
-    EXIT_PRODUCTION,
     EXIT_USAGE,
     GRACE_SECONDS,
     PROG,
-    TIMEOUT,
     TIMEOUT_CODE,
     NotingClient,
     RegionStatus,
     add_aws_options,
+    error_code_of,
     region_name,
     start,
     table,
 )
+from .common import exit_code as common_exit_code
 
 SERVICE = "sesv2"
 
@@ -54,6 +52,9 @@ EXIT_EPILOG = (
 
 DEFAULT_TIMEOUT_SECONDS = 10.0
 MAX_THREADS = 64
+# --all-regions: ListRegions' page (its most) and its share of --timeout (the reads get the rest).
+LIST_REGIONS_PAGE = 50
+LIST_REGIONS_SHARE = 0.3
 
 
 # What a person can do about the common failures (the codes botocore or SES report).
@@ -80,13 +81,7 @@ ClientFactory = Callable[[str], Any]
 
 
 def exit_code(rows: Iterable[RegionStatus]) -> int:
-    statuses = {row.status for row in rows}
-    if statuses & {ERROR, TIMEOUT}:
-        return EXIT_ERROR
-    for status in (wire.DENIED, wire.SANDBOX, wire.PENDING_REVIEW):
-        if status in statuses:
-            return EXIT_CODES[status]
-    return EXIT_PRODUCTION
+    return common_exit_code(row.status for row in rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -105,6 +100,55 @@ def ses_regions(session: Any) -> list[str]:
         except Exception:  # a Region botocore does not know: the commercial partition
             partition = "aws"
     return sorted(session.get_available_regions(SERVICE, partition_name=partition))
+
+
+def opt_statuses(session: Any, timeout: float) -> tuple[dict[str, str] | None, str]:
+    """Each Region's opt-in status as the Account Management API lists it (ListRegions,
+    every page), or (None, why not) within `timeout`: the call runs in a daemon thread, so
+    one that hangs is left behind."""
+    from botocore.config import Config
+
+    found: list[dict[str, str]] = []
+    problem: list[str] = []
+
+    def work() -> None:
+        try:
+            config = Config(
+                connect_timeout=timeout, read_timeout=timeout, retries={"total_max_attempts": 2}
+            )
+            # One endpoint per partition; a Region of it picks the partition.
+            client = session.client(
+                "account", region_name=session.region_name or "us-east-1", config=config
+            )
+            statuses: dict[str, str] = {}
+            params: dict[str, Any] = {"MaxResults": LIST_REGIONS_PAGE}
+            while True:
+                page = client.list_regions(**params)
+                for region in page.get("Regions") or []:
+                    statuses[str(region["RegionName"])] = str(region["RegionOptStatus"])
+                token = page.get("NextToken")
+                if not token:
+                    break
+                params["NextToken"] = token
+            found.append(statuses)
+        except Exception as error:
+            problem.append(error_code_of(error))
+
+    worker = threading.Thread(target=work, name="status-regions", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if found:
+        return found[0], ""
+    return None, problem[0] if problem else f"no answer within {timeout:g} s"
+
+
+def _not_enabled(region: str, opt_status: str) -> RegionStatus:
+    unknown: dict[str, str] = handler_module().unknown_attributes()
+    reason = (
+        f"the account has not enabled this opt-in Region ({opt_status}): not read; enable "
+        "it (account:EnableRegion) to use SES there"
+    )
+    return RegionStatus(region, unknown, None, reason, opt_status)
 
 
 def _failed(region: str, code: str, reason: str) -> RegionStatus:
@@ -137,12 +181,15 @@ def read_regions(
     regions: Sequence[str],
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
     client_factory: ClientFactory | None = None,
+    *,
+    deadline: float | None = None,
 ) -> list[RegionStatus]:
     """GetAccount in every Region at once; one row each, in the order given, within about
-    `timeout` seconds whatever the Regions do."""
+    `timeout` seconds (or by `deadline`, of time.monotonic) whatever the Regions do."""
     index = handler_module()
     factory: ClientFactory = client_factory or index.make_ses_client
-    deadline = time.monotonic() + timeout
+    if deadline is None:
+        deadline = time.monotonic() + timeout
     progress = {region: index.Progress() for region in regions}
     todo: queue.SimpleQueue[str] = queue.SimpleQueue()
     for region in regions:
@@ -204,7 +251,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=(
             "Read SES GetAccount in each Region at once and print one row per Region: "
             "sandbox status, review, support case, sending quota, enforcement. Read-only: "
-            "needs ses:GetAccount."
+            "needs ses:GetAccount, and account:ListRegions with --all-regions."
         ),
         epilog=EXIT_EPILOG,
     )
@@ -222,7 +269,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--all-regions",
         action="store_true",
         help="every Region where SES v2 has an endpoint (botocore's endpoint data), in the "
-        "configured Region's partition",
+        "configured Region's partition; a Region the account has not enabled "
+        "(account:ListRegions) is shown NOT_ENABLED, not read, and left out of the exit code",
     )
     parser.add_argument(
         "--json", action="store_true", help="one JSON object per line, for pipelines"
@@ -235,6 +283,8 @@ def run(args: argparse.Namespace) -> int:
     session = start("status", args.profile)
     if session is None:
         return EXIT_FAILED
+    deadline = time.monotonic() + args.timeout
+    opted: dict[str, str] = {}
     if args.all_regions:
         regions = ses_regions(session)
         if not regions:
@@ -244,6 +294,18 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_FAILED
+        listed, why = opt_statuses(session, args.timeout * LIST_REGIONS_SHARE)
+        if listed is None:
+            print(
+                f"{PROG} status: the account's Regions could not be listed "
+                f"(account:ListRegions: {why}): every SES Region is read, and an opt-in "
+                "Region the account has not enabled shows as ERROR. Allow "
+                "account:ListRegions to leave those out.",
+                file=sys.stderr,
+            )
+        else:
+            # A Region ListRegions does not name is read: nothing says it is not enabled.
+            opted = {r: listed[r] for r in regions if r in listed}
     elif args.regions:
         regions = list(dict.fromkeys(args.regions))
     elif session.region_name:
@@ -255,7 +317,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    rows = read_regions(regions, args.timeout)
+    enabled = [r for r in regions if opted.get(r, ENABLED_OPT_STATUSES[0]) in ENABLED_OPT_STATUSES]
+    read = {row.region: row for row in read_regions(enabled, args.timeout, deadline=deadline)}
+    rows = [
+        read[r] if r in read else _not_enabled(r, opted[r]) for r in regions
+    ]
+    rows = [replace(row, opt_status=opted.get(row.region)) for row in rows]
     if args.json:
         for row in rows:
             print(json.dumps(row.as_json()))

@@ -20,6 +20,7 @@ from constructs import Construct, IDependable
 
 from .. import wire
 from ..construct import acknowledgements
+from .queries import COUNT_PER_STATUS_QUERY, LATEST_STATE_QUERY, MAX_WINDOW_DAYS
 
 if TYPE_CHECKING:
     # Only for the annotation: aws_cdk.interfaces is new in aws-cdk-lib 2.224.
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 # The condition key that admits every principal of one organisation, whatever its account.
 ORGANIZATION_CONDITION_KEY = "aws:PrincipalOrgID"
-# The dashboard's window is the events the log group keeps, up to this (INFINITE).
-MAX_DASHBOARD_DAYS = 3653
 
 RULE_WITHOUT_DLQ = (
     "EventBridge retries delivery to the log group for 24 hours (its default retry "
@@ -39,27 +38,6 @@ RULE_WITHOUT_DLQ = (
 STATUS_EVENTS_REASON = (
     "The status events carry no sensitive value (account, Region, sandbox and review "
     "status, case id, quota); CloudWatch Logs encrypts them at rest with service-managed keys."
-)
-
-# Logs Insights discovers the event's JSON fields (detail.Account, ...). `latest` takes the
-# value of the newest event of each account x Region.
-LATEST_STATE_QUERY = (
-    "stats latest(detail.SandboxStatus) as SandboxStatus, "
-    "latest(detail.ReviewStatus) as ReviewStatus, latest(detail.CaseId) as CaseId, "
-    "latest(detail.EnforcementStatus) as EnforcementStatus, "
-    "latest(detail.SendingEnabled) as SendingEnabled, "
-    "latest(detail.Max24HourSend) as Max24HourSend, "
-    "latest(detail.MaxSendRate) as MaxSendRate, "
-    "latest(detail.ReadinessFindings) as ReadinessFindings, max(@timestamp) as LastReport "
-    "by detail.Account, detail.Region",
-    "sort detail.Account asc, detail.Region asc",
-    "limit 10000",
-)
-# A second stats aggregates the first one's rows: one row per account x Region first.
-COUNT_PER_STATUS_QUERY = (
-    "stats latest(detail.SandboxStatus) as SandboxStatus by detail.Account, detail.Region",
-    "stats count(*) as AccountRegions by SandboxStatus",
-    "sort AccountRegions desc",
 )
 
 
@@ -193,4 +171,4 @@ class StatusRollup(Construct):
         """Every event the log group keeps: its retention in days (INFINITE: the most)."""
         resource = self.log_group.node.default_child
         days = getattr(resource, "retention_in_days", None)
-        return min(int(days), MAX_DASHBOARD_DAYS) if days else MAX_DASHBOARD_DAYS
+        return min(int(days), MAX_WINDOW_DAYS) if days else MAX_WINDOW_DAYS

@@ -10,10 +10,13 @@ from typing import Any
 
 import boto3
 import pytest
+from contract.model_endpoint import error as account_error
+from contract.model_endpoint import hung as account_hung
 from contract.ses_endpoint import access_denied, hung, slow
 from support.cli import HOME_REGION, Cli, command_line
 
 from ses_production_access.cli import common
+from ses_production_access.cli import status as status_command
 from ses_production_access.cli.common import (
     EXIT_DENIED,
     EXIT_ERROR,
@@ -291,3 +294,112 @@ def test_help_documents_the_exit_codes(cli: Cli) -> None:
     text = " ".join(ran.out.split())
     assert "0 every Region in PRODUCTION" in text
     assert "4 a Region DENIED" in text
+
+
+# ---- --all-regions and the account's enabled Regions (account:ListRegions) --------------
+
+OPT_IN = ("af-south-1", "me-south-1", "il-central-1")  # opt-in Regions with SES
+
+
+def disable(cli: Cli, *regions: str) -> None:
+    for region in regions:
+        assert region in SES_REGIONS, region
+        cli.account.regions[region] = "DISABLED"
+
+
+def test_all_regions_reports_a_region_the_account_has_not_enabled_and_reads_it_not(
+    cli: Cli,
+) -> None:
+    disable(cli, *OPT_IN)
+    found = rows(cli.run("status", "--all-regions", "--json").out)
+    assert sorted(found) == SES_REGIONS
+    for region in OPT_IN:
+        assert found[region]["RegionOptStatus"] == "DISABLED"
+        assert found[region]["SandboxStatus"] == "NONE"
+        assert cli.ses.count("GetAccount", region) == 0
+    assert found[HOME_REGION]["RegionOptStatus"] == "ENABLED_BY_DEFAULT"
+
+
+def test_all_regions_exits_0_when_every_enabled_region_is_in_production(cli: Cli) -> None:
+    disable(cli, *OPT_IN)
+    for region in SES_REGIONS:
+        cli.ses.account(region).grant()
+    ran = cli.run("status", "--all-regions")
+    assert ran.code == EXIT_PRODUCTION, ran.out
+    assert ran.err == ""
+    assert ran.lines()[-1] == (
+        f"{len(SES_REGIONS)} Regions: {len(OPT_IN)} NOT_ENABLED, "
+        f"{len(SES_REGIONS) - len(OPT_IN)} PRODUCTION."
+    )
+
+
+def test_all_regions_table_says_why_a_region_was_not_read(cli: Cli) -> None:
+    disable(cli, "me-south-1")
+    line = next(
+        line for line in cli.run("status", "--all-regions").lines() if "me-south-1" in line
+    )
+    assert line.split()[:2] == ["me-south-1", "NOT_ENABLED"]
+    assert "the account has not enabled this opt-in Region (DISABLED): not read" in line
+
+
+def test_all_regions_reads_a_region_being_enabled_not(cli: Cli) -> None:
+    cli.account.regions["me-south-1"] = "ENABLING"
+    found = rows(cli.run("status", "--all-regions", "--json").out)
+    assert found["me-south-1"]["RegionOptStatus"] == "ENABLING"
+    assert cli.ses.count("GetAccount", "me-south-1") == 0
+
+
+def test_all_regions_asks_list_regions_for_every_page(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(status_command, "LIST_REGIONS_PAGE", 10)
+    disable(cli, SES_REGIONS[-1])
+    found = rows(cli.run("status", "--all-regions", "--json").out)
+    assert found[SES_REGIONS[-1]]["RegionOptStatus"] == "DISABLED"
+    pages = -(-len(cli.account.regions) // 10)
+    assert cli.account.count("ListRegions") == pages
+    assert {call.params["MaxResults"] for call in cli.account.calls} == {10}
+
+
+def test_all_regions_asks_list_regions_for_pages_of_its_most(cli: Cli) -> None:
+    cli.run("status", "--all-regions")
+    (call,) = cli.account.calls
+    assert call.params == {"MaxResults": 50}
+
+
+def test_all_regions_reads_every_region_when_list_regions_is_denied_and_says_so(
+    cli: Cli,
+) -> None:
+    disable(cli, *OPT_IN)
+    cli.account.faults["ListRegions"] = account_error(
+        403, "AccessDeniedException", "User is not authorized to perform account:ListRegions"
+    )
+    ran = cli.run("status", "--all-regions", "--json")
+    assert sorted(rows(ran.out)) == SES_REGIONS
+    assert cli.ses.count("GetAccount") == len(SES_REGIONS)
+    assert ran.err == (
+        "ses-production-access status: the account's Regions could not be listed "
+        "(account:ListRegions: AccessDeniedException): every SES Region is read, and an "
+        "opt-in Region the account has not enabled shows as ERROR. Allow account:ListRegions "
+        "to leave those out.\n"
+    )
+    assert all(row["RegionOptStatus"] is None for row in rows(ran.out).values())
+
+
+def test_all_regions_is_bounded_by_the_timeout_when_list_regions_hangs(cli: Cli) -> None:
+    cli.account.faults["ListRegions"] = account_hung()
+    ran = cli.run("status", "--all-regions", "--json", "--timeout", "2")
+    assert "(account:ListRegions: no answer within 0.6 s)" in ran.err
+    assert sorted(rows(ran.out)) == SES_REGIONS
+    assert ran.seconds < 2 + 2
+
+
+def test_status_for_named_regions_does_not_list_the_regions(cli: Cli) -> None:
+    cli.run("status", "--region", "me-south-1")
+    assert cli.account.calls == []
+
+
+def test_status_exit_code_leaves_out_regions_the_account_has_not_enabled() -> None:
+    production = RegionStatus("eu-west-1", {"SandboxStatus": "PRODUCTION"})
+    disabled = RegionStatus("me-south-1", {"SandboxStatus": "NONE"}, None, "not", "DISABLED")
+    assert exit_code([production, disabled]) == EXIT_PRODUCTION

@@ -27,6 +27,7 @@ from ses_production_access import (
     SesProductionAccessStackSet,
 )
 from ses_production_access.organization import stackset as _stackset
+from ses_production_access.organization.queries import latest_state_query
 from ses_production_access.wire import EVENT_BUS_ARN_PATTERN
 
 STACK_SET = "AWS::CloudFormation::StackSet"
@@ -649,3 +650,11 @@ def test_fails_on_a_stackset_with_both_use_case_and_use_case_description() -> No
     )
     with pytest.raises(ValueError, match=r"^use_case and use_case_description are both set"):
         attempt(use_case=use_case, use_case_description="text")
+
+
+def test_the_organization_command_runs_the_dashboards_latest_state_query(
+    default: Rollout,
+) -> None:
+    body = dashboard_body(default)
+    queries = [w["properties"]["query"] for w in body["widgets"] if w["type"] == "log"]
+    assert f"SOURCE 'LOG_GROUP' | {latest_state_query()}" in queries

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from contract.model_endpoint import AccountEndpoint
 from contract.ses_endpoint import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, SesEndpoint
 
 from ses_production_access.cli.main import main
@@ -37,8 +38,17 @@ AWS_VARIABLES = (
 )
 
 
-def aws_environment(ses_url: str, region: str | None = HOME_REGION) -> dict[str, str]:
-    """What boto3 needs to call the stand-in and nothing else."""
+# Every commercial Region botocore knows for SES v2, as ListRegions lists them when the
+# account has enabled them all (a test disables those it needs to).
+ENABLED_REGIONS = {
+    region: "ENABLED_BY_DEFAULT" for region in boto3.Session().get_available_regions("sesv2")
+}
+
+
+def aws_environment(
+    ses_url: str, region: str | None = HOME_REGION, account_url: str | None = None
+) -> dict[str, str]:
+    """What boto3 needs to call the stand-ins and nothing else."""
     env = {
         "AWS_ENDPOINT_URL_SESV2": ses_url,
         "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
@@ -50,6 +60,8 @@ def aws_environment(ses_url: str, region: str | None = HOME_REGION) -> dict[str,
     }
     if region is not None:
         env["AWS_DEFAULT_REGION"] = region
+    if account_url is not None:
+        env["AWS_ENDPOINT_URL_ACCOUNT"] = account_url
     return env
 
 
@@ -66,9 +78,10 @@ class Ran:
 
 @dataclass
 class Cli:
-    """The command against one SES stand-in."""
+    """The command against one SES stand-in (and the Account API's)."""
 
     ses: SesEndpoint
+    account: AccountEndpoint
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
     env: dict[str, str] = field(default_factory=dict)
@@ -95,10 +108,10 @@ class Cli:
         captured = self.capsys.readouterr()
         return Ran(code, captured.out, captured.err, seconds)
 
-    def script(self, *args: str, timeout: float = 120) -> Ran:
-        """The installed console script in a process of its own."""
+    def script(self, *args: str, timeout: float = 120, path: str | None = None) -> Ran:
+        """The installed console script in a process of its own (`path`: its PATH)."""
         env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PATH": path if path is not None else os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             **self.env,
@@ -125,11 +138,12 @@ def command_line(
     for name in AWS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     try:
-        with SesEndpoint() as ses:
-            cli = Cli(ses, monkeypatch, capsys)
-            cli.environment(**aws_environment(ses.url))
+        with SesEndpoint() as ses, AccountEndpoint(ENABLED_REGIONS) as account:
+            cli = Cli(ses, account, monkeypatch, capsys)
+            cli.environment(**aws_environment(ses.url, account_url=account.url))
             yield cli
             assert ses.internal_errors == []
+            assert account.internal_errors == []
     finally:
         boto3.DEFAULT_SESSION = session
 

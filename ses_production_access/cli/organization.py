@@ -1,0 +1,328 @@
+"""``ses-production-access organization``: the latest state of every account x Region of a
+rollout, from its status roll-up (the log group every instance reports to).
+
+    ses-production-access organization --log-group NAME [--region R] [--days N] [--json]
+                                       [--timeout SECONDS] [--profile NAME]
+
+It runs the dashboard's own Logs Insights query (``organization.queries``) with
+``StartQuery`` and ``GetQueryResults``. A query returns at most 10,000 rows: a page that
+comes back full is asked again as ten queries, one per next digit of the account id, and so
+on, so that an organisation of any size is read whole. The whole read is bounded by one
+deadline; queries still running then are stopped (``StopQuery``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import wire
+from ..organization.queries import (
+    ACCOUNT_FIELD,
+    LAST_REPORT,
+    LATEST_STATE_FIELDS,
+    LATEST_STATE_ROWS,
+    MAX_WINDOW_DAYS,
+    REGION_FIELD,
+    latest_state_query,
+)
+from .common import (
+    EXIT_ERROR,
+    EXIT_FAILED,
+    GRACE_SECONDS,
+    PROG,
+    add_aws_options,
+    error_code_of,
+    exit_code,
+    region_name,
+    start,
+)
+
+DEFAULT_TIMEOUT_SECONDS = 120.0
+# StartQuery allows 30 queries at once per account, dashboards' included (StartQuery's API
+# reference): a split organisation runs a few at a time and leaves room for the others.
+MAX_QUERIES_AT_ONCE = 5
+FIRST_POLL_SECONDS = 0.2
+MAX_POLL_SECONDS = 2.0
+# GetQueryResults' statuses that end a query without its rows.
+ENDED_WITHOUT_ROWS = ("Failed", "Cancelled", "Timeout", "Unknown")
+BUSY_CODES = ("LimitExceededException", "ThrottlingException")
+ACCOUNT_ID_LENGTH = 12
+
+EXIT_EPILOG = (
+    "exit codes: those of 'status' over every account x Region: 0 all in PRODUCTION (or "
+    "none has reported); 3 the roll-up could not be read, or a row has no known status; 4 a "
+    "row DENIED; 5 a row in the SANDBOX with no review; 6 a review PENDING; 1 the command "
+    "could not run; 2 bad usage."
+)
+
+HINTS = {
+    "ResourceNotFoundException": (
+        "no such log group in this Region: give the roll-up's log group "
+        "(SesProductionAccessStackSet.status_log_group) and the administrator's Region"
+    ),
+    "AccessDeniedException": (
+        "the caller may not query the log group: allow logs:StartQuery on it, "
+        "logs:GetQueryResults and logs:StopQuery"
+    ),
+    "MalformedQueryException": "Logs Insights refused the query",
+}
+
+
+class QueryError(Exception):
+    """The roll-up could not be read; the message says why, in one sentence."""
+
+
+@dataclass(frozen=True)
+class RollupRow:
+    """One account x Region: the latest values its instance reported."""
+
+    account: str
+    region: str
+    values: Mapping[str, str]
+
+    @property
+    def status(self) -> str:
+        return self.values.get("SandboxStatus", wire.ABSENT)
+
+    def as_json(self) -> dict[str, str]:
+        return {"Account": self.account, "Region": self.region, **self.values}
+
+
+def parse_row(fields: Sequence[Mapping[str, str]]) -> RollupRow:
+    """A GetQueryResults row (a list of {field, value}); a field without a value (Logs
+    Insights leaves null ones out) is NONE, as in the construct's attributes."""
+    found = {f.get("field", ""): f.get("value", "") for f in fields}
+    values = {name: found.get(name) or wire.ABSENT for name in (*LATEST_STATE_FIELDS, LAST_REPORT)}
+    return RollupRow(found.get(ACCOUNT_FIELD, ""), found.get(REGION_FIELD, ""), values)
+
+
+def _failure(error: Exception) -> QueryError:
+    code = error_code_of(error)
+    hint = HINTS.get(code)
+    return QueryError(f"{code}: {hint}." if hint else f"the query failed ({code}).")
+
+
+def latest_states(
+    client: Any,
+    log_group: str,
+    window: tuple[int, int],
+    deadline: float,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[RollupRow]:
+    """Every account x Region's row, sorted; QueryError when the roll-up cannot be read
+    whole by `deadline` (a part of an organisation is never shown as the whole)."""
+    start_time, end_time = window
+    pending = [""]  # account id prefixes still to query
+    running: dict[str, str] = {}  # query id -> its prefix
+    rows: list[RollupRow] = []
+    interval = FIRST_POLL_SECONDS
+    try:
+        while pending or running:
+            if clock() >= deadline:
+                raise QueryError("no answer in time: Logs Insights was still running the query.")
+            while pending and len(running) < MAX_QUERIES_AT_ONCE:
+                prefix = pending[0]
+                try:
+                    answer = client.start_query(
+                        logGroupName=log_group,
+                        startTime=start_time,
+                        endTime=end_time,
+                        queryString=latest_state_query(prefix),
+                    )
+                except Exception as error:
+                    if error_code_of(error) in BUSY_CODES and running:
+                        break  # the account's queries are at their limit: after ours end
+                    raise _failure(error) from None
+                running[str(answer["queryId"])] = pending.pop(0)
+            for query_id, prefix in list(running.items()):
+                try:
+                    answer = client.get_query_results(queryId=query_id)
+                except Exception as error:
+                    raise _failure(error) from None
+                status = answer.get("status")
+                if status in ENDED_WITHOUT_ROWS:
+                    raise QueryError(f"Logs Insights ended the query {status}.")
+                if status != "Complete":
+                    continue
+                del running[query_id]
+                found = [parse_row(fields) for fields in answer.get("results") or []]
+                if len(found) >= LATEST_STATE_ROWS and len(prefix) < ACCOUNT_ID_LENGTH:
+                    pending.extend(f"{prefix}{digit}" for digit in "0123456789")
+                else:
+                    rows.extend(found)
+            if running:
+                sleep(interval)
+                interval = min(interval * 2, MAX_POLL_SECONDS)
+    finally:
+        for query_id in running:
+            # Best effort: a query Logs Insights is left running ends by itself (60 minutes).
+            with contextlib.suppress(Exception):
+                client.stop_query(queryId=query_id)
+    return sorted(rows, key=lambda row: (row.account, row.region))
+
+
+# --------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------
+
+COLUMNS = ("Account", "Region", "Status", "Review", "Case", "Enforcement", "Sending",
+           "Last report")
+_KEYS = ("SandboxStatus", "ReviewStatus", "CaseId", "EnforcementStatus", "SendingEnabled",
+         LAST_REPORT)
+
+
+def table(rows: Sequence[RollupRow]) -> str:
+    cells = [
+        [row.account, row.region,
+         *("-" if row.values[key] == wire.ABSENT else row.values[key] for key in _KEYS)]
+        for row in rows
+    ]
+    widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(COLUMNS)]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
+        for line in [list(COLUMNS), *cells]
+    )
+
+
+def summary(rows: Sequence[RollupRow], log_group: str, days: int) -> str:
+    if not rows:
+        return f"No account x Region has reported to {log_group} in the last {days} days."
+    accounts = len({row.account for row in rows})
+    counts = Counter(row.status for row in rows)
+    parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    plural = "s" if accounts != 1 else ""
+    return f"{len(rows)} account x Region rows in {accounts} account{plural}: {parts}."
+
+
+def statuses(rows: Iterable[RollupRow]) -> list[str]:
+    """What `status` would report of each row: a row with no known status is an error."""
+    return [row.status if row.status in wire.SANDBOX_STATUSES else "ERROR" for row in rows]
+
+
+# --------------------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------------------
+
+
+def days_back(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_WINDOW_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of days from 1 to {MAX_WINDOW_DAYS}"
+        )
+    return days
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "organization",
+        help="show the latest state of every account x Region of a rollout",
+        description=(
+            "Read the status roll-up of SesProductionAccessStackSet (the log group every "
+            "instance reports to) with the dashboard's Logs Insights query and print one row "
+            "per account x Region, sorted, and a summary. Read-only: needs logs:StartQuery on "
+            "the log group, logs:GetQueryResults and logs:StopQuery."
+        ),
+        epilog=EXIT_EPILOG,
+    )
+    parser.add_argument(
+        "--log-group",
+        required=True,
+        metavar="NAME",
+        help="the roll-up's log group (the StackSet construct's status_log_group)",
+    )
+    parser.add_argument(
+        "--region",
+        type=region_name,
+        metavar="REGION",
+        help="the administrator's Region, where the roll-up is (default: the configured one)",
+    )
+    parser.add_argument(
+        "--days",
+        type=days_back,
+        default=MAX_WINDOW_DAYS,
+        metavar="N",
+        help="read the events of the last N days (default: every event the log group keeps, "
+        f"up to {MAX_WINDOW_DAYS}, as the dashboard does)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per row, for pipelines"
+    )
+    add_aws_options(parser, DEFAULT_TIMEOUT_SECONDS)
+    parser.set_defaults(run=run)
+
+
+def _read(session: Any, args: argparse.Namespace, region: str) -> list[RollupRow]:
+    """The rows, within --timeout whatever Logs Insights does (the read runs in a daemon
+    thread: a call that hangs is left behind)."""
+    from botocore.config import Config
+
+    deadline = time.monotonic() + args.timeout
+    seconds = min(args.timeout, 10.0)
+    config = Config(
+        connect_timeout=seconds, read_timeout=seconds, retries={"total_max_attempts": 3}
+    )
+    found: list[list[RollupRow]] = []
+    problem: list[QueryError] = []
+
+    def work() -> None:
+        try:
+            client = session.client("logs", region_name=region, config=config)
+            end = int(time.time())
+            window = (end - args.days * 86400, end)
+            found.append(latest_states(client, args.log_group, window, deadline))
+        except QueryError as error:
+            problem.append(error)
+        except Exception as error:  # making the client, credentials: the type only
+            problem.append(QueryError(f"the roll-up could not be read ({error_code_of(error)})."))
+
+    worker = threading.Thread(target=work, name="organization", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()) + GRACE_SECONDS)
+    if problem:
+        raise problem[0]
+    if not found:
+        raise QueryError(f"no answer within {args.timeout:g} s.")
+    return found[0]
+
+
+def run(args: argparse.Namespace) -> int:
+    session = start("organization", args.profile, needs_handler=False)
+    if session is None:
+        return EXIT_FAILED
+    region = args.region or session.region_name
+    if not region:
+        print(
+            f"{PROG} organization: no Region: give --region REGION (the administrator's) or "
+            "configure one (AWS_DEFAULT_REGION or the profile's region).",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        rows = _read(session, args, region)
+    except QueryError as error:
+        print(f"{PROG} organization: {args.log_group} in {region}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        for row in rows:
+            print(json.dumps(row.as_json()))
+    else:
+        if rows:
+            print(table(rows))
+        print(summary(rows, args.log_group, args.days))
+    sys.stdout.flush()
+    return exit_code(statuses(rows))

@@ -1,0 +1,215 @@
+"""``ses-production-access organization``: the latest state of every account x Region from
+the rollout's status roll-up, read with the dashboard's Logs Insights query, whole past one
+query's 10,000 rows, bounded in time, with the exit codes of ``status``. Driven against a
+local stand-in of Logs Insights (botocore's model of StartQuery, GetQueryResults and
+StopQuery)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from contract.model_endpoint import LogsEndpoint, error, hung
+from support.cli import HOME_REGION, Cli, command_line
+
+from ses_production_access.cli.common import (
+    EXIT_DENIED,
+    EXIT_ERROR,
+    EXIT_PENDING,
+    EXIT_PRODUCTION,
+    EXIT_SANDBOX,
+    EXIT_USAGE,
+)
+from ses_production_access.organization.queries import LATEST_STATE_QUERY, LATEST_STATE_ROWS
+
+LOG_GROUP = "Admin-RolloutStatusRollupLogGroupA1B2C3-abcdef"
+
+
+@pytest.fixture
+def logs() -> Iterator[LogsEndpoint]:
+    with LogsEndpoint(LOG_GROUP, " | ".join(LATEST_STATE_QUERY), LATEST_STATE_ROWS) as endpoint:
+        yield endpoint
+        assert endpoint.internal_errors == []
+
+
+@pytest.fixture
+def cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], logs: LogsEndpoint
+) -> Iterator[Cli]:
+    with command_line(monkeypatch, capsys) as command:
+        command.environment(AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url)
+        yield command
+
+
+def report(account: str, region: str, status: str = "PRODUCTION", **values: str) -> dict[str, str]:
+    """A row as the latest-state query returns it (Logs Insights leaves null fields out)."""
+    row = {
+        "detail.Account": account,
+        "detail.Region": region,
+        "SandboxStatus": status,
+        "LastReport": "2026-12-01 10:00:00.000",
+    }
+    return {**row, **values}
+
+
+def rows(out: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def run(cli: Cli, *args: str) -> Any:
+    return cli.run("organization", "--log-group", LOG_GROUP, "--timeout", "10", *args)
+
+
+def test_organization_prints_one_row_per_account_and_region_sorted_with_a_summary(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.rows = [
+        report("222222222222", "us-east-1", "SANDBOX"),
+        report("111111111111", "eu-west-1", "PRODUCTION", ReviewStatus="GRANTED", CaseId="42"),
+        report("111111111111", "ap-south-1", "PENDING_REVIEW"),
+    ]
+    ran = run(cli)
+    header, *lines, total = ran.lines()
+    assert header.split() == ["Account", "Region", "Status", "Review", "Case", "Enforcement",
+                              "Sending", "Last", "report"]
+    assert [line.split()[:5] for line in lines] == [
+        ["111111111111", "ap-south-1", "PENDING_REVIEW", "-", "-"],
+        ["111111111111", "eu-west-1", "PRODUCTION", "GRANTED", "42"],
+        ["222222222222", "us-east-1", "SANDBOX", "-", "-"],
+    ]
+    assert total == (
+        "3 account x Region rows in 2 accounts: 1 PENDING_REVIEW, 1 PRODUCTION, 1 SANDBOX."
+    )
+    assert ran.err == ""
+
+
+def test_organization_prints_one_json_object_per_row_with_the_queried_fields(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.rows = [report("111111111111", "eu-west-1", MaxSendRate="14")]
+    ran = run(cli, "--json")
+    assert rows(ran.out) == [{
+        "Account": "111111111111", "Region": "eu-west-1", "SandboxStatus": "PRODUCTION",
+        "ReviewStatus": "NONE", "CaseId": "NONE", "EnforcementStatus": "NONE",
+        "SendingEnabled": "NONE", "Max24HourSend": "NONE", "MaxSendRate": "14",
+        "ReadinessFindings": "NONE", "LastReport": "2026-12-01 10:00:00.000",
+    }]  # fmt: skip
+
+
+def test_organization_queries_the_log_group_over_the_window_in_the_region_given(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    run(cli, "--region", "us-east-1", "--days", "30")
+    (start,) = [call for call in logs.calls if call.operation == "StartQuery"]
+    assert start.region == "us-east-1"
+    assert start.params["logGroupName"] == LOG_GROUP
+    assert start.params["endTime"] - start.params["startTime"] == 30 * 86400
+
+
+def test_organization_reads_past_one_querys_page_by_splitting_on_the_account_id(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    # 10,500 account x Region rows: one query's page (10,000) is not enough.
+    logs.rows = [
+        report(f"{n:012d}", region)
+        for n in range(0, 525 * 1_900_000_000, 1_900_000_000)
+        for region in [f"eu-west-{i}" for i in range(1, 21)]
+    ]
+    ran = run(cli, "--json", "--timeout", "60")  # a generous bound: this is not a timing test
+    assert ran.code == EXIT_PRODUCTION, ran.err
+    found = [(row["Account"], row["Region"]) for row in rows(ran.out)]
+    expected = sorted((r["detail.Account"], r["detail.Region"]) for r in logs.rows)
+    assert found == expected
+    assert logs.started_queries[0] == ""
+    assert sorted(logs.started_queries[1:]) == [str(d) for d in range(10)]
+
+
+def test_organization_says_so_when_no_account_has_reported(cli: Cli) -> None:
+    ran = run(cli, "--days", "7")
+    assert ran.code == EXIT_PRODUCTION
+    assert ran.out == f"No account x Region has reported to {LOG_GROUP} in the last 7 days.\n"
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        (["PRODUCTION", "PENDING_REVIEW"], EXIT_PENDING),
+        (["PENDING_REVIEW", "SANDBOX"], EXIT_SANDBOX),
+        (["SANDBOX", "DENIED"], EXIT_DENIED),
+        (["DENIED", "NONE"], EXIT_ERROR),
+    ],
+)
+def test_organization_exit_code_is_that_of_status_over_every_row(
+    cli: Cli, logs: LogsEndpoint, states: list[str], expected: int
+) -> None:
+    logs.rows = [report(f"{n:012d}", HOME_REGION, state) for n, state in enumerate(states)]
+    assert run(cli).code == expected
+
+
+def test_fails_organization_on_a_log_group_that_does_not_exist_in_one_line(cli: Cli) -> None:
+    ran = cli.run("organization", "--log-group", "not-the-rollup")
+    assert ran.code == EXIT_ERROR
+    assert ran.err == (
+        f"ses-production-access organization: not-the-rollup in {HOME_REGION}: "
+        "ResourceNotFoundException: no such log group in this Region: give the roll-up's log "
+        "group (SesProductionAccessStackSet.status_log_group) and the administrator's Region.\n"
+    )
+
+
+def test_fails_organization_when_the_query_is_denied_naming_the_permissions(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.faults["StartQuery"] = error(400, "AccessDeniedException", "User is not authorized")
+    ran = run(cli)
+    assert ran.code == EXIT_ERROR
+    assert "AccessDeniedException: the caller may not query the log group: allow " in ran.err
+    assert "User is not authorized" not in ran.err
+
+
+def test_fails_organization_when_logs_insights_ends_the_query_failed(
+    cli: Cli, logs: LogsEndpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = logs.answer
+
+    def failing(operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        answer = real(operation, params)
+        return {"status": "Failed"} if operation == "GetQueryResults" else answer
+
+    monkeypatch.setattr(logs, "answer", failing)
+    ran = run(cli)
+    assert ran.code == EXIT_ERROR
+    assert ran.err.endswith(": Logs Insights ended the query Failed.\n")
+
+
+def test_organization_stops_a_query_still_running_at_the_timeout(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.running_polls = 10**6
+    ran = cli.run("organization", "--log-group", LOG_GROUP, "--timeout", "1.5")
+    assert ran.code == EXIT_ERROR
+    assert "no answer in time" in ran.err
+    assert ran.seconds < 1.5 + 3
+    assert len(logs.stopped) == 1
+
+
+def test_organization_is_bounded_by_the_timeout_when_logs_insights_hangs(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.faults["GetQueryResults"] = hung()
+    ran = cli.run("organization", "--log-group", LOG_GROUP, "--timeout", "1.5")
+    assert ran.code == EXIT_ERROR
+    assert ran.seconds < 1.5 + 2
+    assert "Traceback" not in ran.err
+
+
+def test_fails_organization_without_a_log_group_as_bad_usage(cli: Cli) -> None:
+    assert cli.run("organization").code == EXIT_USAGE
+
+
+def test_fails_organization_with_a_window_beyond_the_roll_ups(cli: Cli) -> None:
+    ran = cli.run("organization", "--log-group", LOG_GROUP, "--days", "4000")
+    assert ran.code == EXIT_USAGE
+    assert "'4000' is not a number of days from 1 to 3653" in ran.err
+
