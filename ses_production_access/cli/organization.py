@@ -162,7 +162,8 @@ def latest_states(
                 else:
                     rows.extend(found)
             if running:
-                sleep(interval)
+                # Never past the deadline: the query is stopped and said in time.
+                sleep(max(0.0, min(interval, deadline - clock())))
                 interval = min(interval * 2, MAX_POLL_SECONDS)
     finally:
         for query_id in running:

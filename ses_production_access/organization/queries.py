@@ -62,4 +62,4 @@ def latest_state_query(account_prefix: str = "") -> str:
     lines = list(LATEST_STATE_QUERY)
     if account_prefix:
         lines.insert(0, f"filter {ACCOUNT_FIELD} like /^{account_prefix}/")
-    return " | ".join(lines)
+    return "\n| ".join(lines)  # as the dashboard's widget writes it

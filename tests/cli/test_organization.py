@@ -22,14 +22,15 @@ from ses_production_access.cli.common import (
     EXIT_SANDBOX,
     EXIT_USAGE,
 )
-from ses_production_access.organization.queries import LATEST_STATE_QUERY, LATEST_STATE_ROWS
+from ses_production_access.cli.organization import QueryError, latest_states
+from ses_production_access.organization.queries import LATEST_STATE_ROWS, latest_state_query
 
 LOG_GROUP = "Admin-RolloutStatusRollupLogGroupA1B2C3-abcdef"
 
 
 @pytest.fixture
 def logs() -> Iterator[LogsEndpoint]:
-    with LogsEndpoint(LOG_GROUP, " | ".join(LATEST_STATE_QUERY), LATEST_STATE_ROWS) as endpoint:
+    with LogsEndpoint(LOG_GROUP, latest_state_query(), LATEST_STATE_ROWS) as endpoint:
         yield endpoint
         assert endpoint.internal_errors == []
 
@@ -213,3 +214,36 @@ def test_fails_organization_with_a_window_beyond_the_roll_ups(cli: Cli) -> None:
     assert ran.code == EXIT_USAGE
     assert "'4000' is not a number of days from 1 to 3653" in ran.err
 
+
+
+class _StillRunning:
+    """A Logs Insights client whose one query never ends (no I/O)."""
+
+    def __init__(self) -> None:
+        self.stopped: list[str] = []
+
+    def start_query(self, **_: Any) -> dict[str, str]:
+        return {"queryId": "q-1"}
+
+    def get_query_results(self, **_: Any) -> dict[str, str]:
+        return {"status": "Running"}
+
+    def stop_query(self, *, queryId: str) -> dict[str, bool]:
+        self.stopped.append(queryId)
+        return {"success": True}
+
+
+def test_organization_never_waits_between_polls_past_the_deadline() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    client = _StillRunning()
+    with pytest.raises(QueryError, match="no answer in time"):
+        latest_states(client, LOG_GROUP, (0, 1), 1.5, clock=lambda: now[0], sleep=sleep)
+    assert now[0] == pytest.approx(1.5)
+    assert max(slept) <= 0.8
+    assert client.stopped == ["q-1"]

@@ -15,7 +15,7 @@ from support.cli import HOME_REGION, Cli, command_line
 
 from cli.test_request import REQUEST
 from ses_production_access.cli.common import EXIT_FAILED, EXIT_PRODUCTION, EXIT_SANDBOX
-from ses_production_access.organization.queries import LATEST_STATE_QUERY, LATEST_STATE_ROWS
+from ses_production_access.organization.queries import LATEST_STATE_ROWS, latest_state_query
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_readiness_runs_without_node(cli: Cli, no_node: str) -> None:
 
 
 def test_organization_runs_without_node(cli: Cli, no_node: str) -> None:
-    query = " | ".join(LATEST_STATE_QUERY)
+    query = latest_state_query()
     with LogsEndpoint("rollup", query, LATEST_STATE_ROWS) as logs:
         cli.environment(AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=logs.url)
         ran = cli.script("organization", "--log-group", "rollup", path=no_node)

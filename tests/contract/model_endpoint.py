@@ -173,7 +173,9 @@ class AccountEndpoint(ModelEndpoint):
 
 
 # The query the roll-up's stand-in understands: the organization command's, narrowed or not.
-_NARROWED = re.compile(r"filter detail\.Account like /\^(?P<prefix>[0-9]*)/ \| (?P<rest>.*)")
+_NARROWED = re.compile(
+    r"filter detail\.Account like /\^(?P<prefix>[0-9]*)/\n\| (?P<rest>.*)", re.DOTALL
+)
 
 
 class LogsEndpoint(ModelEndpoint):
