@@ -36,5 +36,7 @@ rollout = SesProductionAccessStackSet(
     acknowledge_sending_policy=True,
 )
 cdk.CfnOutput(stack, "Dashboard", value=rollout.dashboard.dashboard_name)
+# What `ses-production-access organization --log-group NAME` reads.
+cdk.CfnOutput(stack, "StatusLogGroup", value=rollout.status_log_group.log_group_name)
 
 app.synth()

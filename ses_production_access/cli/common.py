@@ -199,7 +199,9 @@ def positive_seconds(value: str) -> float:
     return seconds
 
 
-def add_aws_options(parser: argparse.ArgumentParser, timeout: float) -> None:
+def add_aws_options(
+    parser: argparse.ArgumentParser, timeout: float, *, service: str = "SES"
+) -> None:
     parser.add_argument(
         "--profile",
         metavar="NAME",
@@ -211,7 +213,7 @@ def add_aws_options(parser: argparse.ArgumentParser, timeout: float) -> None:
         type=positive_seconds,
         default=timeout,
         metavar="SECONDS",
-        help=f"give up on SES after this long (default: {timeout:g})",
+        help=f"give up on {service} after this long (default: {timeout:g})",
     )
 
 

@@ -263,7 +263,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--json", action="store_true", help="one JSON object per row, for pipelines"
     )
-    add_aws_options(parser, DEFAULT_TIMEOUT_SECONDS)
+    add_aws_options(parser, DEFAULT_TIMEOUT_SECONDS, service="Logs Insights")
     parser.set_defaults(run=run)
 
 

@@ -247,3 +247,15 @@ def test_organization_never_waits_between_polls_past_the_deadline() -> None:
     assert now[0] == pytest.approx(1.5)
     assert max(slept) <= 0.8
     assert client.stopped == ["q-1"]
+
+
+def test_organization_help_gives_the_permissions_exit_codes_and_what_the_timeout_bounds(
+    cli: Cli,
+) -> None:
+    ran = cli.run("organization", "--help")
+    assert ran.code == 0
+    text = " ".join(ran.out.split())
+    assert "logs:StartQuery on the log group, logs:GetQueryResults and logs:StopQuery" in text
+    assert "give up on Logs Insights after this long (default: 120)" in text
+    assert "0 all in PRODUCTION" in text
+    assert "4 a row DENIED" in text
