@@ -1,7 +1,8 @@
 """4. The command line: its start-up next to `python -c "import boto3"` (`status --help`, and
 `status` for one Region against a local SES endpoint); `status --all-regions` against a local
 SES endpoint that answers each call after 200 ms, next to the same calls one Region after
-another; and `status` with one Region hanging and one refusing, bounded by `--timeout`."""
+another; `status` with one Region hanging and one refusing, bounded by `--timeout`; and
+`organization` over a roll-up of 10,000 account x Region rows from a local Logs Insights."""
 
 from __future__ import annotations
 
@@ -25,16 +26,20 @@ STATUS_TIMEOUT_S = 30.0
 STATUS_HOME_REGION = "eu-west-1"
 STARTUP_SAMPLES = 7  # fresh processes per command, interleaved; the medians are compared
 BOUNDED_TIMEOUT_S = 3.0  # `status --timeout` with one Region hanging, one refusing
+ROLLUP_ACCOUNTS = 500  # x ROLLUP_REGIONS: one full Logs Insights page (10,000 rows)
+ROLLUP_REGIONS = 20
 
 
 @contextmanager
-def _aws_environment(ses_url: str) -> Iterator[dict[str, str]]:
-    """This process's environment pointed at the local SES endpoint (restored after);
-    yields the same for a child process."""
+def _aws_environment(ses_url: str, account_url: str = "") -> Iterator[dict[str, str]]:
+    """This process's environment pointed at the local SES endpoint (and Account API, for
+    --all-regions' ListRegions; restored after); yields the same for a child process."""
     child = {
         **_child_env(ses_url, STATUS_HOME_REGION),
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
+    if account_url:
+        child["AWS_ENDPOINT_URL_ACCOUNT"] = account_url
     saved = dict(os.environ)
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION"):
         os.environ.pop(name, None)
@@ -61,15 +66,22 @@ def status_bench() -> dict[str, Any]:
     """`status --all-regions` against a local SES endpoint that answers each GetAccount
     after STATUS_DELAY_S, next to the same reads one Region after another."""
     import boto3
+    from contract.model_endpoint import AccountEndpoint
     from contract.ses_endpoint import SesEndpoint, slow
 
     from ses_production_access.cli import common
     from ses_production_access.cli import status as status_command
 
     default_session = boto3.DEFAULT_SESSION
-    with SesEndpoint() as ses, _aws_environment(ses.url) as child_env:
+    with (
+        SesEndpoint() as ses,
+        AccountEndpoint() as account,
+        _aws_environment(ses.url, account.url) as child_env,
+    ):
         ses.always("GetAccount", slow(STATUS_DELAY_S))
         regions = status_command.ses_regions(common.aws_session(None))
+        # Every SES Region enabled: --all-regions reads them all, as the figure always did.
+        account.regions = dict.fromkeys(regions, "ENABLED_BY_DEFAULT")
         status_command.read_regions(regions[:1], STATUS_TIMEOUT_S)  # the handler, the SDK's models
         started = time.perf_counter()
         parallel_rows = status_command.read_regions(regions, STATUS_TIMEOUT_S)
@@ -160,3 +172,40 @@ def bounded_bench(timeout: float = BOUNDED_TIMEOUT_S) -> dict[str, Any]:
         "wall_s": wall,
         "exit_code": code,
     }
+
+
+def organization_bench() -> dict[str, Any]:
+    """`organization --json` over a roll-up of ROLLUP_ACCOUNTS x ROLLUP_REGIONS rows served
+    by a local Logs Insights stand-in (each query complete at its first poll): a full page,
+    so the command asks again by account-id digit. Its wall time, the queries it started and
+    the rows it printed."""
+    from contract.model_endpoint import LogsEndpoint
+    from contract.ses_endpoint import SesEndpoint
+
+    from ses_production_access.cli import common
+    from ses_production_access.organization.queries import LATEST_STATE_ROWS, latest_state_query
+
+    log_group = "Benchmark-RolloutStatusRollup"
+    with (
+        SesEndpoint() as ses,
+        _aws_environment(ses.url) as child_env,
+        LogsEndpoint(log_group, latest_state_query(), LATEST_STATE_ROWS) as logs,
+    ):
+        logs.rows = [
+            {
+                "detail.Account": f"{n * 1_999_999_999 % 10**12:012d}",
+                "detail.Region": f"eu-west-{region}",
+                "SandboxStatus": "PRODUCTION",
+                "LastReport": "2026-12-01 10:00:00.000",
+            }
+            for n in range(ROLLUP_ACCOUNTS)
+            for region in range(1, ROLLUP_REGIONS + 1)
+        ]
+        env = {**child_env, "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": logs.url}
+        args = ["organization", "--log-group", log_group, "--json", "--timeout", "60"]
+        wall, code, lines = _script_wall(args, env)
+        queries = len(logs.started_queries)
+    rows = ROLLUP_ACCOUNTS * ROLLUP_REGIONS
+    if lines != rows or code != common.EXIT_PRODUCTION:
+        raise RuntimeError(f"organization over {rows} rows: exit {code}, {lines} rows printed")
+    return {"rows": rows, "accounts": ROLLUP_ACCOUNTS, "queries": queries, "wall_s": wall}

@@ -375,6 +375,15 @@ def report(results: dict[str, Any]) -> str:
             f"{bounded['grace_s']:g} s of grace, plus its start-up)."
         )
         say()
+    rollup = results.get("organization")
+    if rollup:
+        say(
+            f"organization over a roll-up of {rollup['rows']:,} account x Region rows "
+            f"({rollup['accounts']} accounts) from a local Logs Insights: "
+            f"{rollup['wall_s']:.2f} s wall, {rollup['queries']} queries (a full page is asked "
+            "again by account-id digit)."
+        )
+        say()
 
     suite_result = results.get("suite")
     if suite_result:

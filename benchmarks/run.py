@@ -18,7 +18,8 @@
 4. The command line: start-up (``status --help``, and ``status`` for one Region) next to
    ``python -c "import boto3"``; ``status --all-regions`` against a local SES endpoint that
    answers each call after 200 ms, next to the same calls one Region after another; ``status``
-   with one Region hanging and one refusing, bounded by ``--timeout``.
+   with one Region hanging and one refusing, bounded by ``--timeout``; ``organization`` over
+   a roll-up of 10,000 account x Region rows from a local Logs Insights.
 5. The test suite's wall time.
 
 Prints the tables and writes everything (raw samples included) as JSON. Nothing here talks
@@ -44,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from command_line import (
     bounded_bench,
+    organization_bench,
     startup_bench,
     status_bench,
 )
@@ -148,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["status"] = _step("status", status_bench)
     results["startup"] = _step("startup", startup_bench)
     results["bounded"] = _step("bounded", bounded_bench)
+    results["organization"] = _step("organization", organization_bench)
     results["suite"] = None if args.skip_suite else _step("suite", suite)
     results["meta"]["load_after"] = list(os.getloadavg())
     results["targets"] = targets(results)
