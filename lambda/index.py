@@ -8,13 +8,23 @@ sandbox cannot be undone.
 This module is self-contained on purpose (standard library and boto3 only, no relative
 imports): it ships inline in the template. Its sections:
 
-1. Limits and names (mirrored from the library; a test keeps the two in step).
-2. Pure decisions: properties in, state in, action and answer out. No I/O.
-3. The SES edge: GetAccount / PutAccountDetails with bounded retries and readable errors.
+1. Limits and names (mirrored from the library; a test keeps the two in step), and the
+   registries the optional features fill.
+2. Pure decisions: properties in, state in, action and answer out. No I/O. Readiness is
+   judged here (the findings), from facts the SES edge reads.
+3. The SES edge: GetAccount / PutAccountDetails with bounded retries and readable errors;
+   the readiness reads.
 4. The CloudFormation edge: one response PUT per event, bounded in attempts and time,
    never logging the pre-signed ResponseURL; the stack's status, to recognise a rollback.
 5. The entry point: wires 2-4 together under a watchdog that answers before the Lambda
    timeout, whatever happens, and keeps every sensitive value out of the log.
+6-10. One region per optional feature (events, notify, watch, validate, commands), each
+   between `FEATURE = "name"` and `FEATURE = ""`: a template leaves out the regions its
+   stack does not use, and the core reaches them only through the registries of section 1.
+
+What the command line calls (public, kept stable for it): Action, Cancelled, Desired,
+FINDINGS, FINDING_ADVICE, Progress, PropertyError, SesAccount, SesError, attributes,
+check_readiness, decide, make_ses_client, parse_properties, sandbox_status, submit.
 """
 
 from __future__ import annotations
@@ -117,11 +127,8 @@ WHEN_NOT_READY = ("SUBMIT", "HOLD", "FAIL")
 FEATURE = ""
 ENTRY_POINTS: dict[str, Callable[[Any, Any], object]] = {}
 AFTER_ANSWER: list[Callable[[Mapping[str, Any], Outcome, float], None]] = []
-# (SES, desired, state, physical id) -> (readiness, the answer if no request is sent)
+# (properties) -> (status bus ARN, parameter prefix, topic ARN)
 SETTINGS: list[Callable[[Mapping[str, Any]], tuple[str | None, str | None, str | None]]] = []
-READINESS: list[
-    Callable[[SesAccount, Desired, AccountState, str], tuple[Readiness, Outcome | None]]
-] = []
 # (properties or the schedule's input, whether properties) -> raises PropertyError
 CHECKS: list[Callable[[Mapping[str, Any], bool], None]] = []
 
@@ -387,196 +394,6 @@ def invisible_character(text: str) -> str | None:
     return None
 
 
-FEATURE = "validate"
-# The checks of values a stack could not check at synth (CloudFormation parameters and
-# other tokens): a stack whose values were all checked at synth leaves them out.
-CONTACT_ADDRESS_MIN_LENGTH = 6
-CONTACT_ADDRESS_MAX_LENGTH = 254
-CONTACT_LOCAL_PART_MAX_LENGTH = 64
-HOST_NAME_MAX_LENGTH = 253
-# Names that never resolve on the public internet, so a reviewer could never open them.
-LOCAL_TOP_LEVEL_DOMAINS = (
-    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
-)
-LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
-# A bracketed IPv6 literal (it holds a colon: Python before 3.11.4 reads any bracketed host),
-# or a name with no bracket; then an optional port.
-_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*:[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
-_LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-
-
-def host_name_problem(host: str) -> str | None:
-    """Why a DNS name is not one a reviewer (or a mail server) could reach, or None."""
-    if invisible_character(host):  # the idna codec would silently drop some of them
-        return "is not a valid host name"
-    try:
-        name = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        return "is not a valid host name"
-    labels = name.split(".")
-    if (
-        len(name) > HOST_NAME_MAX_LENGTH
-        or len(labels) < 2
-        or not all(_LABEL_PATTERN.fullmatch(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
-        return "is not a valid host name"
-    lowered = name.lower()
-    if labels[-1].lower() in LOCAL_TOP_LEVEL_DOMAINS or lowered.endswith(LOCAL_DOMAIN_SUFFIXES):
-        return "is a local name that nobody outside your network can reach"
-    return None
-
-
-def website_url_problem(url: str) -> str | None:
-    """Why SES should not be sent this website URL, or None. Never quotes the URL."""
-    if not 1 <= len(url) <= WEBSITE_URL_MAX_LENGTH:
-        return f"must be 1 to {WEBSITE_URL_MAX_LENGTH} characters long"
-    invisible = invisible_character(url)
-    if invisible:
-        return f"holds a white space or invisible character ({invisible})"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return "is malformed (its host or port cannot be read)"
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "is not an absolute http(s) URL"
-    if not _HOST_PORT_PATTERN.fullmatch(parts.netloc.rpartition("@")[2]):
-        return "is malformed (its host or port cannot be read)"
-    if "@" in parts.netloc:
-        return (
-            "holds a user name or password: that would put a credential in the template "
-            "and in the request"
-        )
-    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
-        return "has an invalid port"
-    host = parts.hostname
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        problem = host_name_problem(host)
-        return f"host {problem}" if problem else None
-    if not address.is_global:
-        return "host is a private, loopback or reserved address that nobody can reach"
-    return None
-
-
-def contact_address_problem(address: str) -> str | None:
-    """Why an address is not one AWS could write to, or None."""
-    if not CONTACT_ADDRESS_MIN_LENGTH <= len(address) <= CONTACT_ADDRESS_MAX_LENGTH:
-        return (
-            f"is not {CONTACT_ADDRESS_MIN_LENGTH} to {CONTACT_ADDRESS_MAX_LENGTH} "
-            "characters long"
-        )
-    local, at, domain = address.rpartition("@")
-    if not at or not _LOCAL_PART_PATTERN.fullmatch(local):
-        return "is not an address such as 'ops@example.com'"
-    if len(local) > CONTACT_LOCAL_PART_MAX_LENGTH:
-        return f"has more than {CONTACT_LOCAL_PART_MAX_LENGTH} characters before the @"
-    problem = host_name_problem(domain)
-    return f"domain {problem}" if problem else None
-
-
-_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
-_TOPIC_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
-)
-_EVENT_BUS_ARN_PATTERN = re.compile(
-    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
-)
-# (property, the prop that sets it, its pattern, what it must be)
-_SETTING_PATTERNS = (
-    (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
-     "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
-    (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
-     "an SSM parameter path such as '/ses-production-access/'"),
-    (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
-     "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
-)
-
-
-def _choice(
-    props: Mapping[str, Any],
-    name: str,
-    allowed: Sequence[str],
-    prop: str,
-    enum: str,
-    required: bool = False,
-) -> Any:
-    """One of `allowed` (None when unset and not required), else a PropertyError."""
-    value = _string(props, name, prop)
-    if value in allowed or (value is None and not required):
-        return value
-    shown = "missing" if value is None else _shown(value)
-    members = " or ".join(f"{enum}.{member}" for member in allowed)
-    raise PropertyError(
-        f"{name} {shown} is not one of {', '.join(allowed)}: set {prop} to {members}."
-    )
-
-
-def check_values(props: Mapping[str, Any], resource: bool = True) -> None:
-    """Raise PropertyError for a value SES, EventBridge, SSM or SNS should not get: the
-    settings, and for the resource's properties (type-checked already) the details."""
-    for name, prop, pattern, expected in _SETTING_PATTERNS:
-        value = props.get(name)
-        if value and not pattern.fullmatch(value):
-            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
-    if not resource:
-        return
-    _choice(props, PROP_MAIL_TYPE, MAIL_TYPES, "mail_type", "MailType", True)
-    problem = website_url_problem(props.get(PROP_WEBSITE_URL) or "")
-    if problem:
-        raise PropertyError(
-            f"WebsiteURL {problem}: set website_url to the public address of your "
-            "website, such as 'https://example.com'."
-        )
-    _choice(
-        props, PROP_CONTACT_LANGUAGE, CONTACT_LANGUAGES, "contact_language", "ContactLanguage"
-    )
-    description = props.get(PROP_USE_CASE_DESCRIPTION)
-    contacts = props.get(PROP_CONTACTS)
-    if description is not None and not description.strip():
-        raise PropertyError(
-            "UseCaseDescription is empty: describe how you send email, or leave "
-            "use_case_description unset."
-        )
-    if description is not None and len(description) > USE_CASE_DESCRIPTION_MAX_LENGTH:
-        raise PropertyError(
-            f"UseCaseDescription is {len(description)} characters long; SES accepts at "
-            f"most {USE_CASE_DESCRIPTION_MAX_LENGTH}: shorten use_case_description."
-        )
-    if contacts is not None:
-        _check_contacts(contacts)
-    _choice(props, PROP_WHEN_NOT_READY, WHEN_NOT_READY, "when_not_ready", "WhenNotReady")
-
-
-def _check_contacts(contacts: Sequence[str]) -> None:
-    if not 1 <= len(contacts) <= CONTACT_ADDRESSES_MAX:
-        raise PropertyError(
-            f"{PROP_CONTACTS} holds {len(contacts)} addresses; SES accepts 1 to "
-            f"{CONTACT_ADDRESSES_MAX}: give at most {CONTACT_ADDRESSES_MAX}, or leave "
-            "additional_contact_email_addresses unset."
-        )
-    seen: set[str] = set()
-    for position, address in enumerate(contacts, start=1):
-        problem = contact_address_problem(address)
-        if problem:
-            raise PropertyError(
-                f"{PROP_CONTACTS} entry {position} {problem}: fix "
-                "additional_contact_email_addresses."
-            )
-        if address.lower() in seen:
-            raise PropertyError(
-                f"{PROP_CONTACTS} entry {position} repeats an earlier address: list "
-                "each address once in additional_contact_email_addresses."
-            )
-        seen.add(address.lower())
-
-
-CHECKS.append(check_values)
-FEATURE = ""
 
 
 def _string(props: Mapping[str, Any], name: str, prop: str) -> str | None:
@@ -906,190 +723,11 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
     return _encoded(body)
 
 
-# The status event: where the account stands, for a central bus (the roll-up) and the
-# watcher; the settings of the bus, the topic and the parameters.
-FEATURE = "events"
-
-def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """(status bus ARN, parameter prefix, topic ARN), None when unset."""
-    return (
-        _string(props, PROP_STATUS_BUS_ARN, "status_bus") or None,
-        _string(props, PROP_PARAMETER_PREFIX, "watch_parameter_prefix") or None,
-        _string(props, PROP_TOPIC_ARN, "watch_topic") or None,
-    )
 
 
-SETTINGS.append(_watch_settings)
-
-# The status event: sent to a central bus after every Create and Update (and by the
-# watcher on a change), so that an organisation sees every account x Region in one place.
-EVENT_SOURCE = "ses-production-access"
-
-EVENT_DETAIL_TYPE = "SES Production Access Status"
-
-EVENT_ATTEMPTS = 2
-
-
-FEATURE = "notify"
-
-
-def status_detail(
-    account: str, region: str, trigger: str, data: Mapping[str, str]
-) -> dict[str, str]:
-    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
-    return {"Account": account, "Region": region, "Trigger": trigger, **data}
-
-
-def status_notice(
-    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
-) -> tuple[str, dict[str, str]] | None:
-    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
-    request_type = event.get("RequestType")
-    if request_type not in ("Create", "Update") or not outcome.data:
-        return None
-    try:
-        desired = parse_properties(event.get("ResourceProperties"), default_region)
-    except PropertyError:
-        return None
-    if desired.status_bus_arn is None:
-        return None
-    account = account_of(_text(event.get("StackId")))
-    detail = status_detail(account, desired.region, str(request_type), outcome.data)
-    return desired.status_bus_arn, detail
-
-FEATURE = ""
-
-
-# The watcher: the schedule's input carries its settings; each Region's state is kept in
-# an SSM parameter under a prefix, and a change of these members is told to the team.
-FEATURE = "watch"
-
-WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
-
-FINAL_STATUSES = ("PRODUCTION", "DENIED")
-
-TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
-
-NEXT_STEPS = {
-    "PRODUCTION": (
-        "You may now send to any recipient within the quota above; AWS pauses sending at "
-        "a 10% bounce or 0.5% complaint rate."
-    ),
-    "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
-    "DENIED": (
-        "Reply in the support case to appeal: the API refuses a new request while DENIED."
-    ),
-    "SANDBOX": "No review is open: deploy again to request production access.",
-}
-
-
-@dataclass(frozen=True)
-class Watch:
-    """The scheduled run's settings (the schedule's input)."""
-
-    regions: tuple[str, ...]
-    parameter_prefix: str
-    topic_arn: str | None = None
-    status_bus_arn: str | None = None
-
-    def channels(self, trigger: str) -> tuple[str, ...]:
-        """Where a change goes. After a deployment the status bus has had its event."""
-        return tuple(
-            channel
-            for channel, wanted in (
-                (TOPIC, self.topic_arn is not None),
-                (DEFAULT_BUS, True),
-                (STATUS_BUS, self.status_bus_arn is not None and trigger == "Schedule"),
-            )
-            if wanted
-        )
-
-
-def parse_watch(raw: object) -> Watch:
-    if not isinstance(raw, Mapping):
-        raise PropertyError(f"{WATCH_KEY} is not an object: the schedule's input is damaged.")
-    regions = raw.get("Regions")
-    if not isinstance(regions, list) or not all(
-        isinstance(r, str) and _REGION_PATTERN.fullmatch(r) for r in regions
-    ):
-        raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
-    bus, prefix, topic = _watch_settings(raw)
-    for check in CHECKS:
-        check(raw, False)
-    if prefix is None:
-        raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
-    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
-
-
-def parameter_name(prefix: str, region: str) -> str:
-    return f"{prefix.rstrip('/')}/{region}"
-
-
-def needs_ses(record: Mapping[str, Any] | None) -> bool:
-    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
-    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
-
-
-@dataclass(frozen=True)
-class Observation:
-    record: dict[str, Any]  # what the parameter holds from now on
-    send: tuple[str, ...]  # the channels to tell
-    previous: str | None  # the sandbox status before the change
-
-
-def observe(
-    record: Mapping[str, Any] | None,
-    data: Mapping[str, str],
-    account: str,
-    region: str,
-    channels: Sequence[str],
-    now: str,
-) -> Observation:
-    """Compare what was known with what SES says now. The first observation is only
-    recorded; a change goes to every channel; channels a change could not reach before
-    are tried again (a newer change supersedes them)."""
-    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
-    if record is None:
-        return Observation({**fresh, "Undelivered": []}, (), None)
-    changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
-    retry = [c for c in record.get("Undelivered") or [] if c in channels]
-    send = tuple(channels) if changed else tuple(retry)
-    previous = record.get("SandboxStatus") if changed else record.get("PreviousSandboxStatus")
-    kept = {**fresh, "PreviousSandboxStatus": previous} if previous else fresh
-    return Observation({**kept, "Undelivered": list(send)}, send, previous)
-
-
-def notification(record: Mapping[str, Any]) -> tuple[str, str]:
-    """(subject, message) of the email a person reads."""
-    values = {**dict.fromkeys((*DATA_KEYS, "Account", "Region"), ABSENT), **record}
-    status = values["SandboxStatus"]
-    was = values.get("PreviousSandboxStatus")
-    case = values["CaseId"]
-    lines = [
-        "Amazon SES in account {Account}, Region {Region} is now {SandboxStatus}".format_map(
-            values
-        )
-        + (f" (was {was})." if was else "."),
-        f"Review: {values['ReviewStatus']}"
-        + (f", support case {case}." if case != ABSENT else "."),
-        "Sending quota: {Max24HourSend} messages per 24 hours, {MaxSendRate} per second. "
-        "Sending enabled: {SendingEnabled}. Enforcement: {EnforcementStatus}.".format_map(values),
-        "",
-        NEXT_STEPS.get(status, ""),
-    ]
-    if values["EnforcementStatus"] in ("PROBATION", "SHUTDOWN"):
-        lines.append(
-            "Sending is under enforcement: check the bounce and complaint rates (SES "
-            "console, reputation)."
-        )
-    subject = "Amazon SES {Region} ({Account}): {SandboxStatus}".format_map(values)
-    return subject[:100], "\n".join(lines)
-
-FEATURE = ""
 
 
 # Readiness: what reviewers look at, read before a request (and in report-only mode).
-FEATURE = "readiness"
 
 # Finding code: whether it holds a request back. A check that could not run is a finding
 # of its own; it holds a request back only when nothing else read can decide what it
@@ -1171,7 +809,6 @@ def held_outcome(
         "DENIED review is final).",
     )
 
-FEATURE = ""
 
 
 # --------------------------------------------------------------------------------------
@@ -1406,218 +1043,7 @@ def make_ses_client(
     return client
 
 
-# --------------------------------------------------------------------------------------
-# 4. The CloudFormation edge
-# --------------------------------------------------------------------------------------
-
-
-def send_response(
-    url: str,
-    body: bytes,
-    give_up_at: float,
-    attempts: int = RESPONSE_ATTEMPTS,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> bool:
-    """PUT the response to the pre-signed URL: at most `attempts` tries, none started or
-    waited for past `give_up_at` (on `clock`), then give up.
-
-    The URL is a secret (anyone holding it can answer for the stack): it is never logged,
-    and nothing raised here escapes (an exception's text could quote it).
-    """
-    made = 0
-    for attempt in range(1, attempts + 1):
-        timeout = min(RESPONSE_TIMEOUT_SECONDS, give_up_at - clock())
-        if timeout < RESPONSE_MIN_ATTEMPT_SECONDS:
-            break
-        made = attempt
-        # In a thread joined until the deadline: urlopen's timeout bounds each socket
-        # operation, not the whole request (nor the name lookup).
-        problem = bounded(functools.partial(_put_once, url, body, timeout), give_up_at - clock())
-        if problem is None:
-            problem = "no answer in time"
-        elif not problem:
-            return True
-        logger.warning("Response PUT attempt %d of %d failed: %s", attempt, attempts, problem)
-        delay = RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1)
-        if attempt < attempts:
-            sleep(max(0.0, min(delay, give_up_at - clock() - RESPONSE_MIN_ATTEMPT_SECONDS)))
-    logger.error("Giving up on the response after %d attempt(s)", made)
-    return False
-
-
-def _put_once(url: str, body: bytes, timeout: float) -> str:
-    """One PUT of the response: "" when accepted, else what went wrong (never the URL)."""
-    try:
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="PUT",
-            # S3 signed the URL without a content type; urllib would add one otherwise.
-            headers={"Content-Type": "", "Content-Length": str(len(body))},
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            logger.info("Response accepted with HTTP %s", answer.status)
-            return ""
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except Exception as error:
-        return type(getattr(error, "reason", error)).__name__
-
-
-def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -> str | None:
-    """The stack's status (to recognise a rollback), or None when it cannot be read."""
-    try:
-        if client is None:
-            half = seconds / 2
-            client = aws_client("cloudformation", stack_id.split(":")[3], half, half)
-        stacks = client.describe_stacks(StackName=stack_id).get("Stacks") or [{}]
-        status = stacks[0].get("StackStatus")
-        return str(status) if status else None
-    except Exception as error:
-        logger.warning("Could not read the stack's status: %s", type(error).__name__)
-        return None
-
-
-def bounded(call: Callable[[], Any], seconds: float) -> Any:
-    """call() in a daemon thread, or None if it has not returned within `seconds`."""
-    box: list[Any] = []
-
-    def target() -> None:
-        try:
-            box.append(call())
-        except Exception as error:
-            logger.warning("%s", type(error).__name__)
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(max(0.0, seconds))
-    return box[0] if box else None
-
-
-# Telling a bus.
-FEATURE = "events"
-
-def _failure(error: Exception) -> str:
-    """What went wrong, for the log: the error code or the type, never a message."""
-    return _error_code(error)[0] if isinstance(error, ClientError) else type(error).__name__
-
-
-def put_status_event(
-    bus_arn: str, detail: Mapping[str, Any], seconds: float, client: Any = None
-) -> bool:
-    """One status event on the bus (an ARN, or "default": the function's own Region's),
-    in the bus's own Region. Best effort: False (logged) when not taken; never raises."""
-    try:
-        if client is None:
-            region = bus_arn.split(":")[3] if bus_arn.startswith("arn:") else None
-            region = region or os.environ.get("AWS_REGION") or ""
-            client = aws_client("events", region, seconds / 2, seconds / 2, EVENT_ATTEMPTS)
-        answer = client.put_events(
-            Entries=[
-                {
-                    "Source": EVENT_SOURCE,
-                    "DetailType": EVENT_DETAIL_TYPE,
-                    "Detail": json.dumps(detail),
-                    "EventBusName": bus_arn,
-                }
-            ]
-        )
-        failed = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
-        if answer.get("FailedEntryCount") or failed:
-            logger.warning("The status event was refused: %s", ", ".join(map(str, failed)))
-            return False
-        logger.info("Status event sent to the %s bus", bus_arn.rsplit("/", 1)[-1])
-        return True
-    except Exception as error:
-        logger.warning("The status event was not sent: %s", _failure(error))
-        return False
-
-FEATURE = ""
-
-
-# Keeping the record and telling the team.
-FEATURE = "watch"
-
-class Records:
-    """The SSM parameters that hold each Region's last known state (JSON)."""
-
-    def __init__(self, client: Any) -> None:
-        self._ssm = client
-
-    def read(self, name: str) -> dict[str, Any] | None:
-        try:
-            value = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
-        except ClientError as error:
-            if _failure(error) == "ParameterNotFound":
-                return None
-            raise
-        record = json.loads(value)
-        return record if isinstance(record, dict) else None
-
-    def write(self, name: str, record: Mapping[str, Any]) -> None:
-        self._ssm.put_parameter(
-            Name=name, Value=json.dumps(record), Type="String", Overwrite=True, Tier="Standard"
-        )
-
-    def delete(self, name: str) -> None:
-        try:
-            self._ssm.delete_parameter(Name=name)
-        except ClientError as error:
-            if _failure(error) != "ParameterNotFound":
-                raise
-
-
-def deliver(
-    channel: str, record: Mapping[str, Any], watch: Watch, trigger: str, seconds: float
-) -> bool:
-    """Tell one channel about a change; False (logged) when it did not take it."""
-    detail = {**record, "Trigger": trigger}
-    detail.pop("Undelivered", None)
-    if channel == DEFAULT_BUS:
-        return put_status_event("default", detail, seconds)
-    if channel == STATUS_BUS and watch.status_bus_arn:
-        return put_status_event(watch.status_bus_arn, detail, seconds)
-    try:
-        topic = watch.topic_arn or ""
-        subject, message = notification(record)
-        aws_client("sns", topic.split(":")[3], seconds / 2, seconds / 2).publish(
-            TopicArn=topic, Subject=subject, Message=message
-        )
-        logger.info("Change in %s published to the topic", record.get("Region"))
-        return True
-    except Exception as error:
-        logger.warning("The topic was not told: %s", _failure(error))
-        return False
-
-
-def record_change(
-    records: Records,
-    watch: Watch,
-    region: str,
-    data: Mapping[str, str],
-    account: str,
-    trigger: str,
-    seconds: float,
-    record: Mapping[str, Any] | None,
-) -> Observation:
-    """Record what SES says now (`record` was known) and tell each channel of a change
-    at most once: the record says "told" before the telling, and names afterwards any
-    channel that failed."""
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    seen = observe(record, data, account, region, watch.channels(trigger), now)
-    name = parameter_name(watch.parameter_prefix, region)
-    records.write(name, {**seen.record, "Undelivered": []})
-    failed = [c for c in seen.send if not deliver(c, seen.record, watch, trigger, seconds)]
-    if failed:
-        records.write(name, {**seen.record, "Undelivered": failed})
-    return seen
-
-FEATURE = ""
-
-
 # Reading what reviewers look at.
-FEATURE = "readiness"
 
 def check_readiness(
     ses: SesAccount, desired: Desired, state: AccountState, physical_id: str
@@ -1714,9 +1140,99 @@ def _destinations(ses: SesAccount, failed: list[str]) -> bool:
     return False
 
 
-READINESS.append(check_readiness)
+# --------------------------------------------------------------------------------------
+# 4. The CloudFormation edge
+# --------------------------------------------------------------------------------------
 
-FEATURE = ""
+
+def send_response(
+    url: str,
+    body: bytes,
+    give_up_at: float,
+    attempts: int = RESPONSE_ATTEMPTS,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """PUT the response to the pre-signed URL: at most `attempts` tries, none started or
+    waited for past `give_up_at` (on `clock`), then give up.
+
+    The URL is a secret (anyone holding it can answer for the stack): it is never logged,
+    and nothing raised here escapes (an exception's text could quote it).
+    """
+    made = 0
+    for attempt in range(1, attempts + 1):
+        timeout = min(RESPONSE_TIMEOUT_SECONDS, give_up_at - clock())
+        if timeout < RESPONSE_MIN_ATTEMPT_SECONDS:
+            break
+        made = attempt
+        # In a thread joined until the deadline: urlopen's timeout bounds each socket
+        # operation, not the whole request (nor the name lookup).
+        problem = bounded(functools.partial(_put_once, url, body, timeout), give_up_at - clock())
+        if problem is None:
+            problem = "no answer in time"
+        elif not problem:
+            return True
+        logger.warning("Response PUT attempt %d of %d failed: %s", attempt, attempts, problem)
+        delay = RESPONSE_BACKOFF_SECONDS * 2 ** (attempt - 1)
+        if attempt < attempts:
+            sleep(max(0.0, min(delay, give_up_at - clock() - RESPONSE_MIN_ATTEMPT_SECONDS)))
+    logger.error("Giving up on the response after %d attempt(s)", made)
+    return False
+
+
+def _put_once(url: str, body: bytes, timeout: float) -> str:
+    """One PUT of the response: "" when accepted, else what went wrong (never the URL)."""
+    try:
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="PUT",
+            # S3 signed the URL without a content type; urllib would add one otherwise.
+            headers={"Content-Type": "", "Content-Length": str(len(body))},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            logger.info("Response accepted with HTTP %s", answer.status)
+            return ""
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    except Exception as error:
+        return type(getattr(error, "reason", error)).__name__
+
+
+def read_stack_status(stack_id: str, seconds: float = 5.0, client: Any = None) -> str | None:
+    """The stack's status (to recognise a rollback), or None when it cannot be read."""
+    try:
+        if client is None:
+            half = seconds / 2
+            client = aws_client("cloudformation", stack_id.split(":")[3], half, half)
+        stacks = client.describe_stacks(StackName=stack_id).get("Stacks") or [{}]
+        status = stacks[0].get("StackStatus")
+        return str(status) if status else None
+    except Exception as error:
+        logger.warning("Could not read the stack's status: %s", type(error).__name__)
+        return None
+
+
+def bounded(call: Callable[[], Any], seconds: float) -> Any:
+    """call() in a daemon thread, or None if it has not returned within `seconds`."""
+    box: list[Any] = []
+
+    def target() -> None:
+        try:
+            box.append(call())
+        except Exception as error:
+            logger.warning("%s", type(error).__name__)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(max(0.0, seconds))
+    return box[0] if box else None
+
+
+
+
+
+
 
 
 # --------------------------------------------------------------------------------------
@@ -1758,13 +1274,11 @@ def process(
         )
         readiness = held = None
         if action is Action.SUBMIT and (desired.when_not_ready or desired.report_only):
-            if not READINESS:
-                raise left_out("WhenNotReady and ReportOnly")
-            readiness, held = READINESS[0](ses, desired, state, physical_id)
+            readiness, held = check_readiness(ses, desired, state, physical_id)
             if held:
                 return held
         if action is Action.SUBMIT:
-            state = _submit(ses, desired, state, progress)
+            state = submit(ses, desired, state, progress)
     except TooLate as error:
         if readiness is None:
             return Outcome("FAILED", physical_id, reason=error.reason, advice=error.advice)
@@ -1781,9 +1295,10 @@ def process(
     return denied or Outcome("SUCCESS", physical_id, attributes(state, readiness))
 
 
-def _submit(
+def submit(
     ses: SesAccount, desired: Desired, before: AccountState, progress: Progress
 ) -> AccountState:
+    """Ask for production access, then read the state back (the request command calls it)."""
     if desired.report_only:  # never, whatever led here
         return before
     try:
@@ -1964,8 +1479,107 @@ def _work(
     return watchdog_outcome(snapshot, fallback_id, time.monotonic() - started)
 
 
-# After the answer: the status event.
+# --------------------------------------------------------------------------------------
+# 6. Feature "events": the status event's sending, and the bus, topic and prefix settings
+# --------------------------------------------------------------------------------------
+
+FEATURE = "events"
+
+# The status event: where the account stands, for a central bus (the roll-up) and the
+# watcher; the settings of the bus, the topic and the parameters.
+
+def _watch_settings(props: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(status bus ARN, parameter prefix, topic ARN), None when unset."""
+    return (
+        _string(props, PROP_STATUS_BUS_ARN, "status_bus") or None,
+        _string(props, PROP_PARAMETER_PREFIX, "watch_parameter_prefix") or None,
+        _string(props, PROP_TOPIC_ARN, "watch_topic") or None,
+    )
+
+
+SETTINGS.append(_watch_settings)
+
+# The status event: sent to a central bus after every Create and Update (and by the
+# watcher on a change), so that an organisation sees every account x Region in one place.
+EVENT_SOURCE = "ses-production-access"
+
+EVENT_DETAIL_TYPE = "SES Production Access Status"
+
+EVENT_ATTEMPTS = 2
+
+
+# Telling a bus.
+
+def _failure(error: Exception) -> str:
+    """What went wrong, for the log: the error code or the type, never a message."""
+    return _error_code(error)[0] if isinstance(error, ClientError) else type(error).__name__
+
+
+def put_status_event(
+    bus_arn: str, detail: Mapping[str, Any], seconds: float, client: Any = None
+) -> bool:
+    """One status event on the bus (an ARN, or "default": the function's own Region's),
+    in the bus's own Region. Best effort: False (logged) when not taken; never raises."""
+    try:
+        if client is None:
+            region = bus_arn.split(":")[3] if bus_arn.startswith("arn:") else None
+            region = region or os.environ.get("AWS_REGION") or ""
+            client = aws_client("events", region, seconds / 2, seconds / 2, EVENT_ATTEMPTS)
+        answer = client.put_events(
+            Entries=[
+                {
+                    "Source": EVENT_SOURCE,
+                    "DetailType": EVENT_DETAIL_TYPE,
+                    "Detail": json.dumps(detail),
+                    "EventBusName": bus_arn,
+                }
+            ]
+        )
+        failed = [e.get("ErrorCode") for e in answer.get("Entries", []) if e.get("ErrorCode")]
+        if answer.get("FailedEntryCount") or failed:
+            logger.warning("The status event was refused: %s", ", ".join(map(str, failed)))
+            return False
+        logger.info("Status event sent to the %s bus", bus_arn.rsplit("/", 1)[-1])
+        return True
+    except Exception as error:
+        logger.warning("The status event was not sent: %s", _failure(error))
+        return False
+
+FEATURE = ""
+
+
+# --------------------------------------------------------------------------------------
+# 7. Feature "notify": the status event on a central bus after each answer (needs events)
+# --------------------------------------------------------------------------------------
+
 FEATURE = "notify"
+
+def status_detail(
+    account: str, region: str, trigger: str, data: Mapping[str, str]
+) -> dict[str, str]:
+    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
+    return {"Account": account, "Region": region, "Trigger": trigger, **data}
+
+
+def status_notice(
+    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
+    request_type = event.get("RequestType")
+    if request_type not in ("Create", "Update") or not outcome.data:
+        return None
+    try:
+        desired = parse_properties(event.get("ResourceProperties"), default_region)
+    except PropertyError:
+        return None
+    if desired.status_bus_arn is None:
+        return None
+    account = account_of(_text(event.get("StackId")))
+    detail = status_detail(account, desired.region, str(request_type), outcome.data)
+    return desired.status_bus_arn, detail
+
+
+# After the answer: the status event.
 
 def send_status_event(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
     notice = status_notice(event, outcome, os.environ.get("AWS_REGION"))
@@ -1978,8 +1592,215 @@ AFTER_ANSWER.append(send_status_event)
 FEATURE = ""
 
 
-# The scheduled run, and the record a deployment keeps.
+# --------------------------------------------------------------------------------------
+# 8. Feature "watch": the scheduled watcher (needs events)
+# --------------------------------------------------------------------------------------
+
 FEATURE = "watch"
+
+# The watcher: the schedule's input carries its settings; each Region's state is kept in
+# an SSM parameter under a prefix, and a change of these members is told to the team.
+
+WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
+
+FINAL_STATUSES = ("PRODUCTION", "DENIED")
+
+TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
+
+NEXT_STEPS = {
+    "PRODUCTION": (
+        "You may now send to any recipient within the quota above; AWS pauses sending at "
+        "a 10% bounce or 0.5% complaint rate."
+    ),
+    "PENDING_REVIEW": "AWS is reviewing the request; it usually answers within 24 hours.",
+    "DENIED": (
+        "Reply in the support case to appeal: the API refuses a new request while DENIED."
+    ),
+    "SANDBOX": "No review is open: deploy again to request production access.",
+}
+
+
+@dataclass(frozen=True)
+class Watch:
+    """The scheduled run's settings (the schedule's input)."""
+
+    regions: tuple[str, ...]
+    parameter_prefix: str
+    topic_arn: str | None = None
+    status_bus_arn: str | None = None
+
+    def channels(self, trigger: str) -> tuple[str, ...]:
+        """Where a change goes. After a deployment the status bus has had its event."""
+        return tuple(
+            channel
+            for channel, wanted in (
+                (TOPIC, self.topic_arn is not None),
+                (DEFAULT_BUS, True),
+                (STATUS_BUS, self.status_bus_arn is not None and trigger == "Schedule"),
+            )
+            if wanted
+        )
+
+
+def parse_watch(raw: object) -> Watch:
+    if not isinstance(raw, Mapping):
+        raise PropertyError(f"{WATCH_KEY} is not an object: the schedule's input is damaged.")
+    regions = raw.get("Regions")
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and _REGION_PATTERN.fullmatch(r) for r in regions
+    ):
+        raise PropertyError(f"{WATCH_KEY}.Regions must be a list of AWS Region names.")
+    bus, prefix, topic = _watch_settings(raw)
+    for check in CHECKS:
+        check(raw, False)
+    if prefix is None:
+        raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
+    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
+
+
+def parameter_name(prefix: str, region: str) -> str:
+    return f"{prefix.rstrip('/')}/{region}"
+
+
+def needs_ses(record: Mapping[str, Any] | None) -> bool:
+    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
+    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
+
+
+@dataclass(frozen=True)
+class Observation:
+    record: dict[str, Any]  # what the parameter holds from now on
+    send: tuple[str, ...]  # the channels to tell
+    previous: str | None  # the sandbox status before the change
+
+
+def observe(
+    record: Mapping[str, Any] | None,
+    data: Mapping[str, str],
+    account: str,
+    region: str,
+    channels: Sequence[str],
+    now: str,
+) -> Observation:
+    """Compare what was known with what SES says now. The first observation is only
+    recorded; a change goes to every channel; channels a change could not reach before
+    are tried again (a newer change supersedes them)."""
+    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
+    if record is None:
+        return Observation({**fresh, "Undelivered": []}, (), None)
+    changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
+    retry = [c for c in record.get("Undelivered") or [] if c in channels]
+    send = tuple(channels) if changed else tuple(retry)
+    previous = record.get("SandboxStatus") if changed else record.get("PreviousSandboxStatus")
+    kept = {**fresh, "PreviousSandboxStatus": previous} if previous else fresh
+    return Observation({**kept, "Undelivered": list(send)}, send, previous)
+
+
+def notification(record: Mapping[str, Any]) -> tuple[str, str]:
+    """(subject, message) of the email a person reads."""
+    values = {**dict.fromkeys((*DATA_KEYS, "Account", "Region"), ABSENT), **record}
+    status = values["SandboxStatus"]
+    was = values.get("PreviousSandboxStatus")
+    case = values["CaseId"]
+    lines = [
+        "Amazon SES in account {Account}, Region {Region} is now {SandboxStatus}".format_map(
+            values
+        )
+        + (f" (was {was})." if was else "."),
+        f"Review: {values['ReviewStatus']}"
+        + (f", support case {case}." if case != ABSENT else "."),
+        "Sending quota: {Max24HourSend} messages per 24 hours, {MaxSendRate} per second. "
+        "Sending enabled: {SendingEnabled}. Enforcement: {EnforcementStatus}.".format_map(values),
+        "",
+        NEXT_STEPS.get(status, ""),
+    ]
+    if values["EnforcementStatus"] in ("PROBATION", "SHUTDOWN"):
+        lines.append(
+            "Sending is under enforcement: check the bounce and complaint rates (SES "
+            "console, reputation)."
+        )
+    subject = "Amazon SES {Region} ({Account}): {SandboxStatus}".format_map(values)
+    return subject[:100], "\n".join(lines)
+
+
+# Keeping the record and telling the team.
+
+class Records:
+    """The SSM parameters that hold each Region's last known state (JSON)."""
+
+    def __init__(self, client: Any) -> None:
+        self._ssm = client
+
+    def read(self, name: str) -> dict[str, Any] | None:
+        try:
+            value = self._ssm.get_parameter(Name=name)["Parameter"]["Value"]
+        except ClientError as error:
+            if _failure(error) == "ParameterNotFound":
+                return None
+            raise
+        record = json.loads(value)
+        return record if isinstance(record, dict) else None
+
+    def write(self, name: str, record: Mapping[str, Any]) -> None:
+        self._ssm.put_parameter(
+            Name=name, Value=json.dumps(record), Type="String", Overwrite=True, Tier="Standard"
+        )
+
+    def delete(self, name: str) -> None:
+        try:
+            self._ssm.delete_parameter(Name=name)
+        except ClientError as error:
+            if _failure(error) != "ParameterNotFound":
+                raise
+
+
+def deliver(
+    channel: str, record: Mapping[str, Any], watch: Watch, trigger: str, seconds: float
+) -> bool:
+    """Tell one channel about a change; False (logged) when it did not take it."""
+    detail = {**record, "Trigger": trigger}
+    detail.pop("Undelivered", None)
+    if channel == DEFAULT_BUS:
+        return put_status_event("default", detail, seconds)
+    if channel == STATUS_BUS and watch.status_bus_arn:
+        return put_status_event(watch.status_bus_arn, detail, seconds)
+    try:
+        topic = watch.topic_arn or ""
+        subject, message = notification(record)
+        aws_client("sns", topic.split(":")[3], seconds / 2, seconds / 2).publish(
+            TopicArn=topic, Subject=subject, Message=message
+        )
+        logger.info("Change in %s published to the topic", record.get("Region"))
+        return True
+    except Exception as error:
+        logger.warning("The topic was not told: %s", _failure(error))
+        return False
+
+
+def record_change(
+    records: Records,
+    watch: Watch,
+    region: str,
+    data: Mapping[str, str],
+    account: str,
+    trigger: str,
+    seconds: float,
+    record: Mapping[str, Any] | None,
+) -> Observation:
+    """Record what SES says now (`record` was known) and tell each channel of a change
+    at most once: the record says "told" before the telling, and names afterwards any
+    channel that failed."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    seen = observe(record, data, account, region, watch.channels(trigger), now)
+    name = parameter_name(watch.parameter_prefix, region)
+    records.write(name, {**seen.record, "Undelivered": []})
+    failed = [c for c in seen.send if not deliver(c, seen.record, watch, trigger, seconds)]
+    if failed:
+        records.write(name, {**seen.record, "Undelivered": failed})
+    return seen
+
+
+# The scheduled run, and the record a deployment keeps.
 
 def watch_run(
     raw: Any,
@@ -2083,8 +1904,211 @@ AFTER_ANSWER.append(record_after_answer)
 FEATURE = ""
 
 
-# What only the command line reads: no template includes it.
+# --------------------------------------------------------------------------------------
+# 9. Feature "validate": deploy-time checks of values that were tokens at synth
+# --------------------------------------------------------------------------------------
+
+FEATURE = "validate"
+
+# The checks of values a stack could not check at synth (CloudFormation parameters and
+# other tokens): a stack whose values were all checked at synth leaves them out.
+CONTACT_ADDRESS_MIN_LENGTH = 6
+CONTACT_ADDRESS_MAX_LENGTH = 254
+CONTACT_LOCAL_PART_MAX_LENGTH = 64
+HOST_NAME_MAX_LENGTH = 253
+# Names that never resolve on the public internet, so a reviewer could never open them.
+LOCAL_TOP_LEVEL_DOMAINS = (
+    "localhost", "local", "localdomain", "internal", "invalid", "test", "example", "onion",
+)
+LOCAL_DOMAIN_SUFFIXES = (".home.arpa",)
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL_PART_PATTERN = re.compile(rf"{_ATEXT}(\.{_ATEXT})*")
+# A bracketed IPv6 literal (it holds a colon: Python before 3.11.4 reads any bracketed host),
+# or a name with no bracket; then an optional port.
+_HOST_PORT_PATTERN = re.compile(r"(\[[^\[\]]*:[^\[\]]*\]|[^\[\]:]*)(:[0-9]*)?")
+_LABEL_PATTERN = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def host_name_problem(host: str) -> str | None:
+    """Why a DNS name is not one a reviewer (or a mail server) could reach, or None."""
+    if invisible_character(host):  # the idna codec would silently drop some of them
+        return "is not a valid host name"
+    try:
+        name = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return "is not a valid host name"
+    labels = name.split(".")
+    if (
+        len(name) > HOST_NAME_MAX_LENGTH
+        or len(labels) < 2
+        or not all(_LABEL_PATTERN.fullmatch(label) for label in labels)
+        or labels[-1].isdigit()
+    ):
+        return "is not a valid host name"
+    lowered = name.lower()
+    if labels[-1].lower() in LOCAL_TOP_LEVEL_DOMAINS or lowered.endswith(LOCAL_DOMAIN_SUFFIXES):
+        return "is a local name that nobody outside your network can reach"
+    return None
+
+
+def website_url_problem(url: str) -> str | None:
+    """Why SES should not be sent this website URL, or None. Never quotes the URL."""
+    if not 1 <= len(url) <= WEBSITE_URL_MAX_LENGTH:
+        return f"must be 1 to {WEBSITE_URL_MAX_LENGTH} characters long"
+    invisible = invisible_character(url)
+    if invisible:
+        return f"holds a white space or invisible character ({invisible})"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is malformed (its host or port cannot be read)"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http(s) URL"
+    if not _HOST_PORT_PATTERN.fullmatch(parts.netloc.rpartition("@")[2]):
+        return "is malformed (its host or port cannot be read)"
+    if "@" in parts.netloc:
+        return (
+            "holds a user name or password: that would put a credential in the template "
+            "and in the request"
+        )
+    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
+        return "has an invalid port"
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        problem = host_name_problem(host)
+        return f"host {problem}" if problem else None
+    if not address.is_global:
+        return "host is a private, loopback or reserved address that nobody can reach"
+    return None
+
+
+def contact_address_problem(address: str) -> str | None:
+    """Why an address is not one AWS could write to, or None."""
+    if not CONTACT_ADDRESS_MIN_LENGTH <= len(address) <= CONTACT_ADDRESS_MAX_LENGTH:
+        return (
+            f"is not {CONTACT_ADDRESS_MIN_LENGTH} to {CONTACT_ADDRESS_MAX_LENGTH} "
+            "characters long"
+        )
+    local, at, domain = address.rpartition("@")
+    if not at or not _LOCAL_PART_PATTERN.fullmatch(local):
+        return "is not an address such as 'ops@example.com'"
+    if len(local) > CONTACT_LOCAL_PART_MAX_LENGTH:
+        return f"has more than {CONTACT_LOCAL_PART_MAX_LENGTH} characters before the @"
+    problem = host_name_problem(domain)
+    return f"domain {problem}" if problem else None
+
+
+_PARAMETER_PREFIX_PATTERN = re.compile(r"/[A-Za-z0-9_.\-/]{0,900}")
+_TOPIC_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:sns:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?"
+)
+_EVENT_BUS_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:events:[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}"
+)
+# (property, the prop that sets it, its pattern, what it must be)
+_SETTING_PATTERNS = (
+    (PROP_STATUS_BUS_ARN, "status_bus", _EVENT_BUS_ARN_PATTERN,
+     "the central bus (arn:aws:events:REGION:ACCOUNT:event-bus/NAME)"),
+    (PROP_PARAMETER_PREFIX, "watch_parameter_prefix", _PARAMETER_PREFIX_PATTERN,
+     "an SSM parameter path such as '/ses-production-access/'"),
+    (PROP_TOPIC_ARN, "watch_topic", _TOPIC_ARN_PATTERN,
+     "an SNS topic (arn:aws:sns:REGION:ACCOUNT:NAME)"),
+)
+
+
+def _choice(
+    props: Mapping[str, Any],
+    name: str,
+    allowed: Sequence[str],
+    prop: str,
+    enum: str,
+    required: bool = False,
+) -> Any:
+    """One of `allowed` (None when unset and not required), else a PropertyError."""
+    value = _string(props, name, prop)
+    if value in allowed or (value is None and not required):
+        return value
+    shown = "missing" if value is None else _shown(value)
+    members = " or ".join(f"{enum}.{member}" for member in allowed)
+    raise PropertyError(
+        f"{name} {shown} is not one of {', '.join(allowed)}: set {prop} to {members}."
+    )
+
+
+def check_values(props: Mapping[str, Any], resource: bool = True) -> None:
+    """Raise PropertyError for a value SES, EventBridge, SSM or SNS should not get: the
+    settings, and for the resource's properties (type-checked already) the details."""
+    for name, prop, pattern, expected in _SETTING_PATTERNS:
+        value = props.get(name)
+        if value and not pattern.fullmatch(value):
+            raise PropertyError(f"{name} {_shown(value)} is not {expected}: fix {prop}.")
+    if not resource:
+        return
+    _choice(props, PROP_MAIL_TYPE, MAIL_TYPES, "mail_type", "MailType", True)
+    problem = website_url_problem(props.get(PROP_WEBSITE_URL) or "")
+    if problem:
+        raise PropertyError(
+            f"WebsiteURL {problem}: set website_url to the public address of your "
+            "website, such as 'https://example.com'."
+        )
+    _choice(
+        props, PROP_CONTACT_LANGUAGE, CONTACT_LANGUAGES, "contact_language", "ContactLanguage"
+    )
+    description = props.get(PROP_USE_CASE_DESCRIPTION)
+    contacts = props.get(PROP_CONTACTS)
+    if description is not None and not description.strip():
+        raise PropertyError(
+            "UseCaseDescription is empty: describe how you send email, or leave "
+            "use_case_description unset."
+        )
+    if description is not None and len(description) > USE_CASE_DESCRIPTION_MAX_LENGTH:
+        raise PropertyError(
+            f"UseCaseDescription is {len(description)} characters long; SES accepts at "
+            f"most {USE_CASE_DESCRIPTION_MAX_LENGTH}: shorten use_case_description."
+        )
+    if contacts is not None:
+        _check_contacts(contacts)
+    _choice(props, PROP_WHEN_NOT_READY, WHEN_NOT_READY, "when_not_ready", "WhenNotReady")
+
+
+def _check_contacts(contacts: Sequence[str]) -> None:
+    if not 1 <= len(contacts) <= CONTACT_ADDRESSES_MAX:
+        raise PropertyError(
+            f"{PROP_CONTACTS} holds {len(contacts)} addresses; SES accepts 1 to "
+            f"{CONTACT_ADDRESSES_MAX}: give at most {CONTACT_ADDRESSES_MAX}, or leave "
+            "additional_contact_email_addresses unset."
+        )
+    seen: set[str] = set()
+    for position, address in enumerate(contacts, start=1):
+        problem = contact_address_problem(address)
+        if problem:
+            raise PropertyError(
+                f"{PROP_CONTACTS} entry {position} {problem}: fix "
+                "additional_contact_email_addresses."
+            )
+        if address.lower() in seen:
+            raise PropertyError(
+                f"{PROP_CONTACTS} entry {position} repeats an earlier address: list "
+                "each address once in additional_contact_email_addresses."
+            )
+        seen.add(address.lower())
+
+
+CHECKS.append(check_values)
+
+FEATURE = ""
+
+
+# --------------------------------------------------------------------------------------
+# 10. Feature "commands": what only the command line reads (the findings' advice)
+# --------------------------------------------------------------------------------------
+
 FEATURE = "commands"
+
+# What only the command line reads: no template includes it.
 
 # One line of advice for each finding (FINDINGS), printed with it.
 FINDING_ADVICE = {

@@ -21,11 +21,10 @@ HANDLER_FUNCTION = "handler"
 FEATURE_EVENTS = "events"  # the status event's sending, and the bus, topic and prefix settings
 FEATURE_NOTIFY = "notify"  # the status event on a central bus after each answer (needs events)
 FEATURE_WATCH = "watch"  # the scheduled watcher (needs events)
-FEATURE_READINESS = "readiness"  # the readiness checks before a request, and report-only mode
 FEATURE_VALIDATE = "validate"  # deploy-time checks of values that were tokens at synth
 FEATURE_COMMANDS = "commands"  # what only the command line reads (the findings' advice)
 FEATURES = (
-    FEATURE_EVENTS, FEATURE_NOTIFY, FEATURE_WATCH, FEATURE_READINESS, FEATURE_VALIDATE,
+    FEATURE_EVENTS, FEATURE_NOTIFY, FEATURE_WATCH, FEATURE_VALIDATE,
     FEATURE_COMMANDS,
 )
 # What a feature's code calls in another feature.

@@ -1,14 +1,16 @@
 """``ses-production-access organization``: the latest state of every account x Region of a
 rollout, from its status roll-up (the log group every instance reports to).
 
-    ses-production-access organization --log-group NAME [--region R] [--days N] [--json]
-                                       [--timeout SECONDS] [--profile NAME]
+    ses-production-access organization (--log-group NAME | --stack NAME) [--region R]
+                                       [--days N] [--json] [--timeout SECONDS] [--profile NAME]
 
 It runs the dashboard's own Logs Insights query (``organization.queries``) with
 ``StartQuery`` and ``GetQueryResults``. A query returns at most 10,000 rows: a page that
 comes back full is asked again as ten queries, one per next digit of the account id, and so
 on, so that an organisation of any size is read whole. The whole read is bounded by one
-deadline; queries still running then are stopped (``StopQuery``).
+deadline; queries still running then are stopped (``StopQuery``). With ``--stack``, the log
+group is found among the administrator stack's resources (``ListStackResources``) by the
+logical id the roll-up's construct ids give it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 import threading
 import time
@@ -56,6 +59,16 @@ MAX_POLL_SECONDS = 2.0
 ENDED_WITHOUT_ROWS = ("Failed", "Cancelled", "Timeout", "Unknown")
 BUSY_CODES = ("LimitExceededException", "ThrottlingException")
 ACCOUNT_ID_LENGTH = 12
+# The roll-up's log group in the administrator's stack: construct ids are public API, so its
+# logical id is <the StackSet construct's id>StatusRollupLogGroup<8 hex digits of the path>.
+ROLLUP_LOGICAL_ID = re.compile(r"StatusRollupLogGroup[0-9A-F]{8}")
+ROLLUP_TYPE = "AWS::Logs::LogGroup"
+STACK_HINTS = {
+    "ValidationError": "no such stack in this Region: give the administrator's stack and Region",
+    "AccessDenied": "the caller may not list the stack's resources: allow "
+    "cloudformation:ListStackResources on it",
+}
+STACK_HINTS["AccessDeniedException"] = STACK_HINTS["AccessDenied"]
 
 EXIT_EPILOG = (
     "exit codes: those of 'status' over every account x Region: 0 all in PRODUCTION (or "
@@ -109,6 +122,45 @@ def _failure(error: Exception) -> QueryError:
     code = error_code_of(error)
     hint = HINTS.get(code)
     return QueryError(f"{code}: {hint}." if hint else f"the query failed ({code}).")
+
+
+def rollup_log_group(client: Any, stack: str) -> str:
+    """The name of the status roll-up's log group in the administrator stack `stack`, found
+    by its logical id over every page of ListStackResources; QueryError when the stack has
+    none, or more than one (two rollouts in one stack: then --log-group says which)."""
+    found: list[tuple[str, str]] = []
+    token = None
+    try:
+        while True:
+            page = client.list_stack_resources(
+                StackName=stack, **({"NextToken": token} if token else {})
+            )
+            found += [
+                (str(r.get("LogicalResourceId")), str(r.get("PhysicalResourceId") or ""))
+                for r in page.get("StackResourceSummaries") or []
+                if r.get("ResourceType") == ROLLUP_TYPE
+                and ROLLUP_LOGICAL_ID.search(str(r.get("LogicalResourceId")))
+            ]
+            token = page.get("NextToken")
+            if not token:
+                break
+    except Exception as error:
+        code = error_code_of(error)
+        hint = STACK_HINTS.get(code)
+        said = f"{code}: {hint}." if hint else f"could not be read ({code})."
+        raise QueryError(f"stack {stack}: {said}") from None
+    names = [name for _, name in found if name]
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise QueryError(
+            f"stack {stack} has no status roll-up (a SesProductionAccessStackSet's log "
+            "group): give the administrator's stack, or --log-group."
+        )
+    raise QueryError(
+        f"stack {stack} has {len(names)} status roll-ups: give --log-group, one of "
+        f"{', '.join(sorted(names))}."
+    )
 
 
 def latest_states(
@@ -236,15 +288,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "Read the status roll-up of SesProductionAccessStackSet (the log group every "
             "instance reports to) with the dashboard's Logs Insights query and print one row "
             "per account x Region, sorted, and a summary. Read-only: needs logs:StartQuery on "
-            "the log group, logs:GetQueryResults and logs:StopQuery."
+            "the log group, logs:GetQueryResults and logs:StopQuery (with --stack, "
+            "cloudformation:ListStackResources on the stack too)."
         ),
         epilog=EXIT_EPILOG,
     )
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument(
         "--log-group",
-        required=True,
         metavar="NAME",
         help="the roll-up's log group (the StackSet construct's status_log_group)",
+    )
+    where.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="or the administrator's stack (name or id), whose roll-up's log group is found "
+        "with cloudformation:ListStackResources",
     )
     parser.add_argument(
         "--region",
@@ -267,9 +326,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _read(session: Any, args: argparse.Namespace, region: str) -> list[RollupRow]:
-    """The rows, within --timeout whatever Logs Insights does (the read runs in a daemon
-    thread: a call that hangs is left behind)."""
+def _read(session: Any, args: argparse.Namespace, region: str) -> tuple[str, list[RollupRow]]:
+    """The roll-up's log group and its rows, within --timeout whatever CloudFormation and
+    Logs Insights do (the read runs in a daemon thread: a call that hangs is left behind)."""
     from botocore.config import Config
 
     deadline = time.monotonic() + args.timeout
@@ -277,15 +336,19 @@ def _read(session: Any, args: argparse.Namespace, region: str) -> list[RollupRow
     config = Config(
         connect_timeout=seconds, read_timeout=seconds, retries={"total_max_attempts": 3}
     )
-    found: list[list[RollupRow]] = []
+    found: list[tuple[str, list[RollupRow]]] = []
     problem: list[QueryError] = []
 
     def work() -> None:
         try:
+            log_group = args.log_group
+            if log_group is None:
+                stacks = session.client("cloudformation", region_name=region, config=config)
+                log_group = rollup_log_group(stacks, args.stack)
             client = session.client("logs", region_name=region, config=config)
             end = int(time.time())
             window = (end - args.days * 86400, end)
-            found.append(latest_states(client, args.log_group, window, deadline))
+            found.append((log_group, latest_states(client, log_group, window, deadline)))
         except QueryError as error:
             problem.append(error)
         except Exception as error:  # making the client, credentials: the type only
@@ -314,9 +377,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        rows = _read(session, args, region)
+        log_group, rows = _read(session, args, region)
     except QueryError as error:
-        print(f"{PROG} organization: {args.log_group} in {region}: {error}", file=sys.stderr)
+        where = args.log_group or args.stack
+        print(f"{PROG} organization: {where} in {region}: {error}", file=sys.stderr)
         return EXIT_ERROR
     if args.json:
         for row in rows:
@@ -324,6 +388,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         if rows:
             print(table(rows))
-        print(summary(rows, args.log_group, args.days))
+        print(summary(rows, log_group, args.days))
     sys.stdout.flush()
     return exit_code(statuses(rows))

@@ -47,7 +47,7 @@ def read(region: str, timeout: float) -> tuple[Any, str | None]:
             state = ses.get_account()
             # Report-only: the checks run whatever the state, and nothing is ever sent.
             desired = index.Desired(region, "TRANSACTIONAL", "", report_only=True)
-            readiness, _ = index.READINESS[0](ses, desired, state, region)
+            readiness, _ = index.check_readiness(ses, desired, state, region)
             found.append(readiness)
         except index.Cancelled:
             pass

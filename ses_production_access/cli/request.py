@@ -186,14 +186,14 @@ def _work(desired: Any, dry_run: bool, deadline: float, progress: Any, result: R
         result.before = result.after = ses.get_account()
         if index.decide(result.before) is index.Action.SUBMIT:
             # The construct's readiness checks and policy, before anything is sent.
-            result.readiness, result.held = index.READINESS[0](
+            result.readiness, result.held = index.check_readiness(
                 ses, desired, result.before, desired.region
             )
         due = index.decide(result.before) is index.Action.SUBMIT
         if due and not dry_run and result.held is None:
             # The handler's own submission: a 409 (someone opened a review meanwhile) is
             # read, not retried; an accepted request is re-read until the review shows.
-            result.after = index._submit(ses, desired, result.before, progress)
+            result.after = index.submit(ses, desired, result.before, progress)
             result.submitted = progress.accepted_from is not None
     except index.Cancelled:
         pass

@@ -233,7 +233,6 @@ class SesProductionAccess(Construct):
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
         self._handler = function or SharedFunction.of(stack, settings)
-        self._handler.require(wire.FEATURE_READINESS)
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
         if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):

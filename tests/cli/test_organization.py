@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from contract.model_endpoint import LogsEndpoint, error, hung
 from support.cli import HOME_REGION, Cli, command_line
+from support.moto_server import moto_server
 
 from ses_production_access.cli.common import (
     EXIT_DENIED,
@@ -259,3 +260,90 @@ def test_organization_help_gives_the_permissions_exit_codes_and_what_the_timeout
     assert "give up on Logs Insights after this long (default: 120)" in text
     assert "0 all in PRODUCTION" in text
     assert "4 a row DENIED" in text
+
+
+# ---- --stack: the roll-up's log group found in the administrator's stack ---------------
+# moto's CloudFormation (an independent peer) holds the stack and its resources.
+
+
+def _log_group(logical_id: str, name: str) -> dict[str, Any]:
+    return {logical_id: {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": name}}}
+
+
+@pytest.fixture
+def cloudformation(cli: Cli) -> Iterator[Any]:
+    """A boto3 CloudFormation client on a fresh moto server the command is pointed at."""
+    import boto3
+
+    with moto_server() as url:
+        cli.environment(AWS_ENDPOINT_URL_CLOUDFORMATION=url)
+        yield boto3.client(
+            "cloudformation", region_name=HOME_REGION, endpoint_url=url,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+
+
+def _stack(client: Any, name: str, resources: dict[str, Any]) -> None:
+    body = {"Resources": resources}
+    client.create_stack(StackName=name, TemplateBody=json.dumps(body))
+
+
+def test_organization_finds_the_roll_ups_log_group_in_the_administrators_stack(
+    cli: Cli, logs: LogsEndpoint, cloudformation: Any
+) -> None:
+    _stack(cloudformation, "Admin", {
+        **_log_group("SesProductionAccessStatusRollupLogGroup6A4B2C1D", LOG_GROUP),
+        **_log_group("SesProductionAccessHandlerLogGroup0F1E2D3C", "another-log-group"),
+    })  # fmt: skip
+    logs.rows = [report("111111111111", "eu-west-1")]
+    ran = cli.run("organization", "--stack", "Admin", "--timeout", "20")
+    assert ran.code == EXIT_PRODUCTION, ran.err
+    started = [c.params["logGroupName"] for c in logs.calls if c.operation == "StartQuery"]
+    assert started == [LOG_GROUP]
+    assert ran.lines()[-1] == "1 account x Region rows in 1 account: 1 PRODUCTION."
+
+
+def test_fails_organization_on_a_stack_without_a_roll_up_naming_the_fix(
+    cli: Cli, logs: LogsEndpoint, cloudformation: Any
+) -> None:
+    _stack(cloudformation, "Other", _log_group("AppLogGroup6A4B2C1D", "app"))
+    ran = cli.run("organization", "--stack", "Other", "--timeout", "20")
+    assert ran.code == EXIT_ERROR
+    assert ran.err == (
+        "ses-production-access organization: Other in eu-west-1: stack Other has no status "
+        "roll-up (a SesProductionAccessStackSet's log group): give the administrator's "
+        "stack, or --log-group.\n"
+    )
+    assert logs.count("StartQuery") == 0
+
+
+def test_fails_organization_on_a_stack_with_two_roll_ups_listing_their_log_groups(
+    cli: Cli, logs: LogsEndpoint, cloudformation: Any
+) -> None:
+    _stack(cloudformation, "Admin", {
+        **_log_group("EuropeStatusRollupLogGroup6A4B2C1D", "rollup-europe"),
+        **_log_group("AmericasStatusRollupLogGroup1D2C3B4A", "rollup-americas"),
+    })  # fmt: skip
+    ran = cli.run("organization", "--stack", "Admin", "--timeout", "20")
+    assert ran.code == EXIT_ERROR
+    assert ran.err.endswith(
+        "has 2 status roll-ups: give --log-group, one of rollup-americas, rollup-europe.\n"
+    )
+
+
+def test_fails_organization_on_a_stack_that_does_not_exist_in_one_line(
+    cli: Cli, cloudformation: Any
+) -> None:
+    ran = cli.run("organization", "--stack", "Missing", "--timeout", "20")
+    assert ran.code == EXIT_ERROR
+    assert ran.err == (
+        "ses-production-access organization: Missing in eu-west-1: stack Missing: "
+        "ValidationError: no such stack in this Region: give the administrator's stack and "
+        "Region.\n"
+    )
+
+
+def test_fails_organization_with_both_a_log_group_and_a_stack_as_bad_usage(cli: Cli) -> None:
+    ran = cli.run("organization", "--log-group", LOG_GROUP, "--stack", "Admin")
+    assert ran.code == EXIT_USAGE
+    assert "not allowed with argument" in ran.err

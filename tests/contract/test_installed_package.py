@@ -45,4 +45,4 @@ def test_installed_stacks_inline_code_is_the_stripped_handler_the_wheel_ships(
         shipped = archive.read(WHEEL_HANDLER)
     assert installed_wheel.handler().read_bytes() == shipped
     # The venv's Python is this one: ast.unparse writes the same text.
-    assert code == slim(shipped.decode("utf-8"), features=("readiness",))
+    assert code == slim(shipped.decode("utf-8"), features=())

@@ -70,7 +70,7 @@ def test_example_asset_manifest_lists_only_the_template(example_app: Synthesis) 
 
 def test_example_function_code_is_the_inline_handler(example_app: Synthesis) -> None:
     function = _function(example_app)
-    expected = inline_code(frozenset({wire.FEATURE_READINESS, wire.FEATURE_WATCH}))
+    expected = inline_code(frozenset({wire.FEATURE_WATCH}))
     assert function["Properties"]["Code"] == {"ZipFile": expected}
     assert function["Properties"]["Handler"] == "index.handler"
     assert "aws:asset:path" not in function.get("Metadata", {})

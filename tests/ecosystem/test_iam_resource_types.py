@@ -34,6 +34,19 @@ RESOURCE_TYPES: dict[str, str | None] = {
     "ses:GetConfigurationSetEventDestinations": "configuration-set",
 }
 SES_ARN = re.compile(r"arn:[^:]+:ses:[^:]+:[^:]+:(?P<type>[a-z-]+)/.+")
+# The commands' other actions, from the same reference ("... for Amazon CloudWatch Logs"
+# list_amazoncloudwatchlogs.html, "... for AWS CloudFormation" list_awscloudformation.html):
+# StartQuery on log-group, GetQueryResults and StopQuery with no resource type,
+# ListStackResources on stack. account:ListRegions is granted on "*", which matches whatever
+# its resource type is (the caller's own account).
+OTHER_RESOURCE_TYPES: dict[str, str | None] = {
+    "logs:StartQuery": "log-group",
+    "logs:GetQueryResults": None,
+    "logs:StopQuery": None,
+    "cloudformation:ListStackResources": "stack",
+    "account:ListRegions": None,
+}
+OTHER_ARN = re.compile(r"arn:[^:]+:(?P<service>[a-z]+):[^:]*:[^:]*:(?P<type>[a-z-]+)[:/].+")
 
 
 def _listed(value: Any) -> list[Any]:
@@ -110,6 +123,27 @@ def test_the_commands_documented_policy_grants_each_ses_action_on_its_resource_t
     page = (ROOT / "docs" / "command-line.md").read_text()
     block = page.split("<!-- commands-policy -->\n```json\n", 1)[1].split("```", 1)[0]
     assert wrong_grants(iter(json.loads(block)["Statement"])) == []
+
+
+def test_the_commands_documented_policy_grants_their_other_actions_on_their_resource_types(
+) -> None:
+    page = (ROOT / "docs" / "command-line.md").read_text()
+    block = page.split("<!-- commands-policy -->\n```json\n", 1)[1].split("```", 1)[0]
+    granted: dict[str, list[str]] = {}
+    for statement in json.loads(block)["Statement"]:
+        for action in _listed(statement["Action"]):
+            if not action.startswith("ses:"):
+                granted.setdefault(action, []).extend(_listed(statement["Resource"]))
+    assert set(granted) == set(OTHER_RESOURCE_TYPES)
+    for action, resources in granted.items():
+        expected = OTHER_RESOURCE_TYPES[action]
+        for resource in resources:
+            match = OTHER_ARN.fullmatch(resource)
+            if expected is None:
+                assert resource == "*", action
+            else:
+                assert match, (action, resource)
+                assert (match["service"], match["type"]) == (action.split(":")[0], expected)
 
 
 def test_fails_when_an_action_is_not_granted_though_others_are_granted_twice() -> None:

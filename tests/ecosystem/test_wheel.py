@@ -146,7 +146,7 @@ def test_inline_code_is_the_stripped_form_of_the_shipped_handler(
     template = json.loads((installed.outdir / f"{EXAMPLE_STACK}.template.json").read_text())
     shipped = installed_wheel.handler().read_text()
     # The example app watches (the watcher sends the status event: feature events).
-    assert inline_code(template) == slim(shipped, features=("readiness", "watch", "events"))
+    assert inline_code(template) == slim(shipped, features=("watch", "events"))
     assert not list(installed.outdir.glob("asset.*"))
 
 
@@ -176,7 +176,7 @@ def test_installed_console_script_writes_the_plain_template_outside_the_repo(
     template = json.loads((tmp_path / "plain.json").read_text())
     shipped = installed_wheel.handler().read_text()
     # Its values are parameters: the deploy-time checks go with it (feature validate).
-    assert inline_code(template) == slim(shipped, features=("readiness", "validate"))
+    assert inline_code(template) == slim(shipped, features=("validate",))
     assert "WebsiteURL" in template["Parameters"]
 
 

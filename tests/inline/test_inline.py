@@ -195,7 +195,7 @@ def test_each_feature_costs_nothing_when_left_out() -> None:
 
 
 @pytest.mark.parametrize(
-    "features", [NONE, frozenset({"notify"}), frozenset({"readiness"}), ALL]
+    "features", [NONE, frozenset({"notify"}), frozenset({"validate"}), ALL]
 )
 def test_inline_code_compiles_without_warnings_and_defines_the_handler(
     features: frozenset[str],
@@ -209,7 +209,7 @@ def test_inline_code_compiles_without_warnings_and_defines_the_handler(
     assert callable(module.handler)
     assert ("watch" in features) is bool(module.ENTRY_POINTS)
     assert len(module.AFTER_ANSWER) == len(features & {"notify", "watch"})
-    assert ("readiness" in features) is bool(module.READINESS)
+    assert callable(module.check_readiness)  # core: every instance reads readiness
 
 
 def test_the_core_defines_what_the_shipped_handler_defines_but_the_features(

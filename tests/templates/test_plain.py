@@ -114,7 +114,7 @@ def test_template_has_no_cdk_metadata(body: dict[str, Any]) -> None:
 def test_template_has_no_asset_and_carries_the_handler_inline(body: dict[str, Any]) -> None:
     function = _of_type(body, "AWS::Lambda::Function")["Properties"]
     # Its values are parameters: the handler checks them at deploy time (feature validate).
-    features = frozenset({wire.FEATURE_READINESS, wire.FEATURE_VALIDATE})
+    features = frozenset({wire.FEATURE_VALIDATE})
     assert function["Code"] == {"ZipFile": inline_code(features)}
     assert function["Handler"] == "index.handler"
     assert "S3Bucket" not in json.dumps(body)

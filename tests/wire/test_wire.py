@@ -22,7 +22,7 @@ from ses_production_access.props import rules
 LIBRARY_ONLY = {
     "HANDLER_MODULE", "HANDLER_FILE", "HANDLER_FUNCTION",  # the entry point: tested below
     # The feature names are the handler's region markers: tests/inline/test_inline.py reads them.
-    "FEATURE_EVENTS", "FEATURE_NOTIFY", "FEATURE_WATCH", "FEATURE_READINESS",
+    "FEATURE_EVENTS", "FEATURE_NOTIFY", "FEATURE_WATCH",
     "FEATURE_VALIDATE", "FEATURE_COMMANDS", "FEATURES", "NEEDS",
     "PROP_SYNTHESIZED_AT",  # written for CloudFormation; the handler ignores it
     "SANDBOX_STATUSES",  # the handler names each status on its own
