@@ -1508,6 +1508,15 @@ EVENT_DETAIL_TYPE = "SES Production Access Status"
 EVENT_ATTEMPTS = 2
 
 
+def status_detail(trigger: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The status event's detail, for a deployment and the watcher alike: where (Account,
+    Region), why (Trigger) and the state (none of it sensitive), without the watcher's
+    bookkeeping."""
+    detail = {**record, "Trigger": trigger}
+    detail.pop("Undelivered", None)
+    return detail
+
+
 # Telling a bus.
 
 def _failure(error: Exception) -> str:
@@ -1554,13 +1563,6 @@ FEATURE = ""
 
 FEATURE = "notify"
 
-def status_detail(
-    account: str, region: str, trigger: str, data: Mapping[str, str]
-) -> dict[str, str]:
-    """The status event's detail: where, why, and the attributes (none of them sensitive)."""
-    return {"Account": account, "Region": region, "Trigger": trigger, **data}
-
-
 def status_notice(
     event: Mapping[str, Any], outcome: Outcome, default_region: str | None
 ) -> tuple[str, dict[str, str]] | None:
@@ -1575,7 +1577,8 @@ def status_notice(
     if desired.status_bus_arn is None:
         return None
     account = account_of(_text(event.get("StackId")))
-    detail = status_detail(account, desired.region, str(request_type), outcome.data)
+    record = {"Account": account, "Region": desired.region, **outcome.data}
+    detail = status_detail(str(request_type), record)
     return desired.status_bus_arn, detail
 
 
@@ -1758,8 +1761,7 @@ def deliver(
     channel: str, record: Mapping[str, Any], watch: Watch, trigger: str, seconds: float
 ) -> bool:
     """Tell one channel about a change; False (logged) when it did not take it."""
-    detail = {**record, "Trigger": trigger}
-    detail.pop("Undelivered", None)
+    detail = status_detail(trigger, record)
     if channel == DEFAULT_BUS:
         return put_status_event("default", detail, seconds)
     if channel == STATUS_BUS and watch.status_bus_arn:

@@ -163,7 +163,8 @@ def test_put_events_request_matches_the_eventbridge_model(index: ModuleType) -> 
         "events", region_name=BUS_REGION,
         aws_access_key_id="testing", aws_secret_access_key="testing",
     )
-    detail = index.status_detail(MOTO_ACCOUNT, "eu-west-1", "Create", {"SandboxStatus": "X"})
+    record = {"Account": MOTO_ACCOUNT, "Region": "eu-west-1", "SandboxStatus": "X"}
+    detail = index.status_detail("Create", record)
     with Stubber(client) as stubber:
         stubber.add_response(
             "put_events",
@@ -176,3 +177,44 @@ def test_put_events_request_matches_the_eventbridge_model(index: ModuleType) -> 
             }]},
         )
         assert index.put_status_event(BUS_ARN, detail, 2.0, client) is True
+
+
+# --- One shape for the deployment and the watcher (issue 21) ---------------------------
+
+
+def test_the_status_event_detail_names_the_trigger_without_the_watchers_bookkeeping(
+    index: ModuleType,
+) -> None:
+    record = {"Account": MOTO_ACCOUNT, "Region": "eu-west-1", "SandboxStatus": "SANDBOX",
+              "ObservedAt": "2026-12-06T00:00:00Z", "Undelivered": ["Topic"]}  # fmt: skip
+    assert index.status_detail("Schedule", record) == {
+        "Account": MOTO_ACCOUNT, "Region": "eu-west-1", "SandboxStatus": "SANDBOX",
+        "ObservedAt": "2026-12-06T00:00:00Z", "Trigger": "Schedule",
+    }  # fmt: skip
+    assert record["Undelivered"] == ["Topic"]  # the record itself is left as it was
+
+
+def test_a_deployment_and_the_watcher_send_the_detail_status_detail_shapes(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    def put(bus: str, detail: dict[str, Any], seconds: float) -> bool:
+        sent.append((bus, detail))
+        return True
+
+    monkeypatch.setattr(index, "put_status_event", put)
+    event = {**load_event("create"), "ResourceProperties": {
+        **load_event("create")["ResourceProperties"], "StatusBusArn": BUS_ARN}}  # fmt: skip
+    data = {"SandboxStatus": "SANDBOX", "ReviewStatus": "NONE"}
+    notice = index.status_notice(event, index.Outcome("SUCCESS", "id", data), "eu-west-1")
+    assert notice is not None
+    account = index.account_of(event["StackId"])
+    region = event["ResourceProperties"].get("Region", "eu-west-1")
+    expected = {"Account": account, "Region": region, **data}
+    assert notice == (BUS_ARN, index.status_detail("Create", expected))
+
+    watch = index.Watch(("eu-west-1",), "/p/")
+    record = {**expected, "ObservedAt": "2026-12-06T00:00:00Z", "Undelivered": ["DefaultBus"]}
+    assert index.deliver("DefaultBus", record, watch, "Schedule", 1.0) is True
+    assert sent == [("default", index.status_detail("Schedule", record))]
