@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,7 +34,8 @@ from ..props import checked
 from ..props.deferred import ResolvedValueChecks
 from ..props.tokens import is_unresolved
 from ..props.values import ContactLanguage, MailType, UseCase, WhenNotReady
-from .function import FunctionSettings, SharedFunction
+from .arns import stack_region
+from .function import HANDLER_ID, FunctionSettings, SharedFunction
 from .regions import REGION_MAY_REPEAT, check_unique
 from .status_bus import check_status_bus
 from .watch import Watcher, check_can_share, check_watch_props
@@ -50,6 +54,31 @@ OUTPUT_DESCRIPTIONS: dict[str, str] = {
     "Ready": "true, false, or NONE when not checked",
     "ReadinessFindings": "Readiness finding codes, or NONE",
 }
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """An instance already in a stack, for the next one's Region check."""
+
+    construct: Construct
+    region: str
+
+    @property
+    def path(self) -> str:  # read only for a message: each read is a jsii round trip
+        return self.construct.node.path
+
+
+# The instances of each stack, in the order they were made, kept here rather than found
+# by walking the stack's tree (a round trip, and every construct, for each new instance).
+_INSTANCES: weakref.WeakKeyDictionary[Stack, list[_Instance]] = weakref.WeakKeyDictionary()
+
+
+@functools.cache
+def _service_timeout(timeout: Duration) -> Duration:
+    """How long CloudFormation waits for the answer: the function's timeout and some
+    slack. Durations are immutable: one per timeout (the default's, mostly), made once
+    per process, not per stack."""
+    return Duration.seconds(timeout.to_seconds() + defaults.SERVICE_TIMEOUT_SLACK.to_seconds())
 
 
 class SesProductionAccess(Construct):
@@ -213,26 +242,21 @@ class SesProductionAccess(Construct):
             watch_parameter_prefix=watch_parameter_prefix,
         )
         check_can_share(stack, watch_settings, function)
-        region_value = props.region or stack.region
-        region_warnings = check_unique(
-            stack,
-            region_value,
-            [
-                (other.node.path, other.region)
-                for other in stack.node.find_all()
-                if isinstance(other, SesProductionAccess) and Stack.of(other) is stack
-            ],
-        )
+        region_value = props.region or stack_region(stack)
+        others = _INSTANCES.get(stack, [])
+        region_warnings = check_unique(stack, region_value, others)
 
         super().__init__(scope, id)
         self.region: str = region_value
         """The Region whose sandbox this instance manages (may be a token)."""
+        _INSTANCES.setdefault(stack, []).append(_Instance(self, region_value))
         for warning in region_warnings:
             Annotations.of(self).add_warning_v2(REGION_MAY_REPEAT, warning)
         if props.deferred:
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
-        self._handler = function or SharedFunction.of(stack, settings)
+        # check_can_share found none: this is the stack's first instance.
+        self._handler = function or SharedFunction(stack, HANDLER_ID, settings=settings)
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
         if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):
@@ -273,9 +297,7 @@ class SesProductionAccess(Construct):
             service_token=self._handler.function.function_arn,
             resource_type=defaults.RESOURCE_TYPE,
             properties=properties,
-            service_timeout=Duration.seconds(
-                props.timeout.to_seconds() + defaults.SERVICE_TIMEOUT_SLACK.to_seconds()
-            ),
+            service_timeout=_service_timeout(props.timeout),
         )
 
         if watcher is not None:

@@ -82,9 +82,13 @@ UNENCRYPTED_LOG_GROUP_RULES = {
 }
 
 
-def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
+def acknowledge(
+    construct: IConstruct, rules: dict[str, str], new_resource: CfnResource | None = None
+) -> None:
     """Acknowledge ``rules`` (id, optionally with ``[finding]``, -> reason) on
-    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource.
+    ``construct``; skip checkov's (``CKV_...``) on its CloudFormation resource:
+    ``new_resource`` when the caller has just made it (no read of it, and no skips yet to
+    keep), else the construct's default child.
 
     In one ``acknowledge`` call and only the reads needed: each call through jsii is a
     round trip to the Node.js process, paid by every stack of an account-vending app."""
@@ -92,14 +96,18 @@ def acknowledge(construct: IConstruct, rules: dict[str, str]) -> None:
         construct, {rule: reason for rule, reason in rules.items() if not rule.startswith(CHECKOV)}
     )
     skips = {rule: comment for rule, comment in rules.items() if rule.startswith(CHECKOV)}
-    if skips:
-        resource = construct.node.default_child
-        if isinstance(resource, CfnResource):
-            _skip_checkov(resource, skips)
+    if not skips:
+        return
+    if new_resource is not None:
+        _skip_checkov(new_resource, skips, fresh=True)
+        return
+    child = construct.node.default_child
+    if isinstance(child, CfnResource):
+        _skip_checkov(child, skips)
 
 
-def _skip_checkov(resource: CfnResource, rules: dict[str, str]) -> None:
-    metadata = resource.get_metadata("checkov")
+def _skip_checkov(resource: CfnResource, rules: dict[str, str], fresh: bool = False) -> None:
+    metadata = None if fresh else resource.get_metadata("checkov")
     skips = list(metadata.get("skip", [])) if metadata else []
     skips += [{"id": rule, "comment": comment} for rule, comment in rules.items()]
     resource.add_metadata("checkov", {"skip": skips})

@@ -22,6 +22,7 @@ _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _PSEUDO_TOKENS: dict[str, str] = {}
 # A stack's account (set when the stack is made).
 _ACCOUNTS: weakref.WeakKeyDictionary[Stack, str] = weakref.WeakKeyDictionary()
+_REGIONS: weakref.WeakKeyDictionary[Stack, str] = weakref.WeakKeyDictionary()
 # The Sub string of each ARN account_arn made, by stack, for nag_name.
 _SUB_BODIES: weakref.WeakKeyDictionary[Stack, dict[str, str]] = weakref.WeakKeyDictionary()
 
@@ -40,11 +41,18 @@ def _part(stack: Stack, value: str, pseudo: str) -> str | None:
     return f"${{{pseudo}}}" if _PSEUDO_TOKENS[value] == pseudo else None
 
 
+def stack_region(stack: Stack) -> str:
+    """``stack.region``, read through jsii once per stack (a token when env-agnostic)."""
+    if stack not in _REGIONS:
+        _REGIONS[stack] = stack.region
+    return _REGIONS[stack]
+
+
 def account_arn(stack: Stack, service: str, resource: str, region: str | None = None) -> str:
     """``arn:PARTITION:service:REGION:ACCOUNT:resource`` in ``region`` (the stack's by
     default) of the stack's account; ``resource`` is written as given (``identity/*``,
     ``parameter/p/*``)."""
-    region_part = _part(stack, stack.region if region is None else region, "AWS::Region")
+    region_part = _part(stack, stack_region(stack) if region is None else region, "AWS::Region")
     if stack not in _ACCOUNTS:
         _ACCOUNTS[stack] = stack.account
     account_part = _part(stack, _ACCOUNTS[stack], "AWS::AccountId")

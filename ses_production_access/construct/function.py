@@ -23,6 +23,7 @@ from constructs import Construct
 
 from .. import defaults, wire
 from ..inline.code import inline_code
+from ..props.tokens import is_unresolved
 from . import acknowledgements
 from .arns import account_arn, nag_name
 
@@ -133,12 +134,20 @@ class _InlineCode:
         return inline_code(frozenset(self._features))
 
 
+def _same(stack: Stack, a: str, b: str) -> bool:
+    """Whether two values resolve alike; plain strings without a jsii round trip."""
+    if not (is_unresolved(a) or is_unresolved(b)):
+        return a == b
+    return bool(stack.resolve(a) == stack.resolve(b))
+
+
 class SharedFunction(Construct):
     """Log group, role and function behind every SesProductionAccess of one stack."""
 
     def __init__(self, scope: Construct, id: str, *, settings: FunctionSettings) -> None:
         super().__init__(scope, id)
         self.settings = settings
+        self._stack = Stack.of(self)
         self.features: set[str] = set()
         # The status buses the role may put events on, as resolved (one statement each).
         self._status_buses: list[object] = []
@@ -153,8 +162,11 @@ class SharedFunction(Construct):
             removal_policy=settings.log_group_removal_policy,
         )
         if key is None:
+            cfn_log_group = self.log_group.node.default_child
             acknowledgements.acknowledge(
-                self.log_group, acknowledgements.UNENCRYPTED_LOG_GROUP_RULES
+                self.log_group,
+                acknowledgements.UNENCRYPTED_LOG_GROUP_RULES,
+                cfn_log_group if isinstance(cfn_log_group, logs.CfnLogGroup) else None,
             )
         else:
             self._let_cloudwatch_logs_use(key)
@@ -175,7 +187,7 @@ class SharedFunction(Construct):
                     # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
                     sid="OwnStackStatus",
                     actions=["cloudformation:DescribeStacks"],
-                    resources=[Stack.of(self).stack_id],
+                    resources=[self._stack.stack_id],
                 ),
                 iam.PolicyStatement(
                     sid="OwnLogGroup",
@@ -198,7 +210,9 @@ class SharedFunction(Construct):
         # With iam.Role.customize_roles the role is pre-created: no resource in the
         # template, and acknowledge() then only records the reasons.
         self._role_precreated = self.role.node.default_child is None
-        acknowledgements.acknowledge(self.role, acknowledgements.ROLE_RULES)
+        # Acknowledged with the first Region's readiness findings, in one round trip
+        # (every instance calls allow_readiness right after making or joining this).
+        self._role_rules: dict[str, str] = dict(acknowledgements.ROLE_RULES)
 
         self.function = lambda_.Function(
             self,
@@ -220,13 +234,17 @@ class SharedFunction(Construct):
         cfn_function = self.function.node.default_child
         if isinstance(cfn_function, lambda_.CfnFunction):
             cfn_function.add_deletion_override("DependsOn")
-        acknowledgements.acknowledge(self.function, acknowledgements.FUNCTION_RULES)
+        acknowledgements.acknowledge(
+            self.function,
+            acknowledgements.FUNCTION_RULES,
+            cfn_function if isinstance(cfn_function, lambda_.CfnFunction) else None,
+        )
 
     def _let_cloudwatch_logs_use(self, key: kms.IKey) -> None:
         """CloudWatch Logs encrypts with the key only if the key policy lets it; LogGroup
         does not add that. Any log group of this account and Region: naming ours would
         make the key and the log group depend on each other."""
-        stack = Stack.of(self)
+        stack = self._stack
         log_groups = stack.format_arn(
             service="logs",
             resource="log-group",
@@ -267,39 +285,44 @@ class SharedFunction(Construct):
     def allow_readiness(self, region: str) -> None:
         """Let the function read, in ``region``, the identities and configuration sets
         the readiness checks look at: only those resource types, of this account."""
-        stack = Stack.of(self)
-        if any(stack.resolve(r) == stack.resolve(region) for r in self._readiness_regions):
+        stack = self._stack
+        if any(_same(stack, r, region) for r in self._readiness_regions):
             return
         self._readiness_regions.append(region)
+        statements: list[iam.PolicyStatement] = []
+        findings: dict[str, str] = {}
         for action, kind in RESOURCE_LEVEL_READS.items():
             resource = account_arn(stack, "ses", f"{kind}/*", region)
-            self.allow(iam.PolicyStatement(actions=[action], resources=[resource]))
+            statements.append(iam.PolicyStatement(actions=[action], resources=[resource]))
             name = nag_name(stack, resource)
             if name is not None:
-                acknowledgements.acknowledge(
-                    self.role,
-                    {f"AwsSolutions-IAM5[Resource::{name}]": acknowledgements.SES_RESOURCE_READS},
+                findings[f"AwsSolutions-IAM5[Resource::{name}]"] = (
+                    acknowledgements.SES_RESOURCE_READS
                 )
+        self.allow(*statements)  # one round trip for both
+        acknowledgements.acknowledge(self.role, {**self._role_rules, **findings})
+        self._role_rules = {}
 
     def require(self, feature: str) -> None:
         """Include an optional feature of the handler (``wire.FEATURES``) in its code."""
         self.features.add(feature)
 
-    def allow(self, statement: iam.PolicyStatement) -> None:
-        """Add ``statement`` to the role's one inline policy (what a feature needs): no
+    def allow(self, *statements: iam.PolicyStatement) -> None:
+        """Add ``statements`` to the role's one inline policy (what a feature needs): no
         second policy resource, which a Delete could remove before the function's last run.
         A pre-created role (iam.Role.customize_roles) copied its inline policies when it
         was made: there the statement goes to the policy report through the role."""
         if self._role_precreated:
-            self.role.add_to_principal_policy(statement)
+            for statement in statements:
+                self.role.add_to_principal_policy(statement)
         else:
-            self._policy.add_statements(statement)
+            self._policy.add_statements(*statements)
 
     def report_to(self, bus_arn: str) -> None:
         """Send the status event (feature NOTIFY) to the bus ``bus_arn``: the role may put
         events on that bus only, one statement per distinct bus."""
         self.require(wire.FEATURE_NOTIFY)
-        resolved = Stack.of(self).resolve(bus_arn)
+        resolved = self._stack.resolve(bus_arn)
         if resolved in self._status_buses:
             return
         self._status_buses.append(resolved)

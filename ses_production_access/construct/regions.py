@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Protocol
 
 from aws_cdk import Stack
 
 from ..props.tokens import is_unresolved
+from .arns import stack_region
 
 # Id of the warning for two Regions that synthesis cannot tell apart: users acknowledge
 # it with Annotations.of(instance).acknowledge_warning(REGION_MAY_REPEAT, reason).
@@ -15,14 +17,19 @@ REGION_MAY_REPEAT = "ses-production-access:regionMayRepeat"
 _STACK_REGION = {"Ref": "AWS::Region"}
 
 
-def _known(stack: Stack, region: str) -> object:
-    """The Region as synthesis knows it: a name, or what the template will hold.
+def _resolved(stack: Stack, region: str) -> object:
+    """``stack.resolve(region)``; a plain name is its own answer (no jsii round trip)."""
+    return stack.resolve(region) if is_unresolved(region) else region
+
+
+def _known(stack: Stack, resolved: object) -> object:
+    """The Region as synthesis knows it (``resolved`` by `_resolved`): a name, or what the
+    template will hold.
 
     ``Aws.REGION`` in a stack with a literal Region is that Region, since the pseudo
     parameter resolves to the deploying stack's Region."""
-    resolved = stack.resolve(region)
-    if resolved == _STACK_REGION and not is_unresolved(stack.region):
-        return stack.region
+    if resolved == _STACK_REGION and not is_unresolved(stack_region(stack)):
+        return stack_region(stack)
     return resolved
 
 
@@ -34,21 +41,31 @@ def _described(known: object) -> str:
     return f"a Region known only at deploy time ({json.dumps(known)})"
 
 
-def check_unique(stack: Stack, region: str, others: Iterable[tuple[str, str]]) -> list[str]:
-    """Raise ValueError when another instance of the stack surely manages ``region``;
-    return a warning for each one that synthesis cannot tell apart from it.
+class Placed(Protocol):
+    """An instance already in the stack: its Region, and its construct path (read only
+    for a message)."""
 
-    ``others`` holds (construct path, region) of the instances already in the stack."""
-    mine = _known(stack, region)
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+def check_unique(stack: Stack, region: str, others: Iterable[Placed]) -> list[str]:
+    """Raise ValueError when another instance of the stack surely manages ``region``;
+    return a warning for each one that synthesis cannot tell apart from it."""
+    resolved = _resolved(stack, region)
+    mine = _known(stack, resolved)
     # Aws.REGION given for a stack whose Region is a name: say why they are the same.
-    alias = "" if isinstance(stack.resolve(region), str) else f" (Aws.REGION is {mine})"
+    alias = "" if isinstance(resolved, str) else f" (Aws.REGION is {mine})"
     warnings: list[str] = []
-    for path, other_region in others:
-        theirs = _known(stack, other_region)
+    for other in others:
+        theirs = _known(stack, _resolved(stack, other.region))
         if theirs == mine:
             shown = mine if isinstance(mine, str) else _described(mine)
             raise ValueError(
-                f"region: {path} already requests production access for {shown} in this "
+                f"region: {other.path} already requests production access for {shown} in this "
                 f"stack{alias if isinstance(mine, str) else ''}; each Region has one "
                 "sandbox, so give this SesProductionAccess another region or remove one of "
                 "the two."
@@ -57,7 +74,7 @@ def check_unique(stack: Stack, region: str, others: Iterable[tuple[str, str]]) -
             continue
         warnings.append(
             f"region: cannot tell at synth time whether {_described(mine)} and the Region of "
-            f"{path}, {_described(theirs)}, differ; if they are the same, both request "
+            f"{other.path}, {_described(theirs)}, differ; if they are the same, both request "
             "production access for one sandbox. Give the stack an env with a Region, or both "
             "instances a Region name; acknowledge this warning if they always differ."
         )

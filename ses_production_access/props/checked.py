@@ -208,10 +208,10 @@ def stack_of(scope: object) -> Stack:
     """The stack a new instance joins; checked rather than raised by jsii."""
     if not isinstance(scope, Construct):
         raise ValueError(f"scope must be a construct inside a Stack, got {typed(scope)}.")
-    for ancestor in reversed(scope.node.scopes):
-        if Stack.is_stack(ancestor):
-            stack: Stack = ancestor  # type: ignore[assignment]
-            return stack
+    try:
+        return Stack.of(scope)  # one round trip to the jsii kernel
+    except RuntimeError:  # what jsii raises for the kernel's "No stack could be identified"
+        pass  # said below, with the fix
     raise ValueError(
         f"scope: {scope.node.path or 'the App'} is not inside a Stack: create "
         "SesProductionAccess inside a Stack, such as cdk.Stack(app, 'Mail')."

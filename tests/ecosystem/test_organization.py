@@ -127,7 +127,7 @@ def test_the_packs_do_run_on_the_member_templates_app(tmp_path: Path) -> None:
     apps = NaggedApps(tmp_path)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_member, "App", apps)
-        patch.setattr(acknowledgements, "acknowledge", lambda construct, rules: None)
+        patch.setattr(acknowledgements, "acknowledge", lambda *_args: None)
         with pytest.raises(RuntimeError, match="ValidationFailed"):
             _member.member_template(
                 "o-abc123def4",
