@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import jsii
 from aws_cdk import (
@@ -16,10 +17,12 @@ from aws_cdk import (
     Token,
 )
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only: importing them costs every first synthesis
+    from aws_cdk import aws_kms as kms
 
 from .. import defaults, wire
 from ..inline.code import inline_code

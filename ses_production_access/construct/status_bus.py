@@ -7,7 +7,10 @@ the Region and the account: a bus name alone would mean the function's own Regio
 
 from __future__ import annotations
 
-from aws_cdk import aws_events as events
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: importing them costs every first synthesis
+    from aws_cdk import aws_events as events
 
 from ..props.checks import shown
 from ..props.tokens import is_unresolved

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsii
 from aws_cdk import (
@@ -30,12 +30,12 @@ from aws_cdk import (
     Stack,
     Token,
 )
-from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
 from constructs import Construct, IValidation
+
+if TYPE_CHECKING:  # annotations only: importing them costs every first synthesis
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_sns as sns
 
 from .. import compat, defaults, wire
 from ..props.checked import check_duration
@@ -44,7 +44,6 @@ from ..props.rules import parameter_prefix_problem
 from . import acknowledgements
 from .arns import account_arn, nag_name
 from .function import SharedFunction
-from .size_warning import TemplateSizeCheck
 
 # Construct id of the watcher under the shared handler. Public API: renaming it would
 # replace the rule.
@@ -344,6 +343,12 @@ class Watcher(Construct):
     def __init__(
         self, handler: SharedFunction, id: str, *, settings: WatchSettings
     ) -> None:
+        # Imported here: a stack without the watcher never loads them.
+        from aws_cdk import aws_events as events
+        from aws_cdk import aws_events_targets as targets
+
+        from .size_warning import TemplateSizeCheck
+
         super().__init__(handler, id)
         self.settings = settings
         self._regions: list[str] = []

@@ -6,11 +6,14 @@ SesProductionAccess and SesProductionAccessStackSet alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+if TYPE_CHECKING:  # annotations only: importing it costs every first synthesis
+    from aws_cdk import aws_kms as kms
 
 from .. import defaults
 from . import checks
