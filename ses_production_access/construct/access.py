@@ -258,7 +258,13 @@ class SesProductionAccess(Construct):
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
         # check_can_share found none: this is the stack's first instance.
-        self._handler = function or SharedFunction(stack, HANDLER_ID, settings=settings)
+        self._handler = function or SharedFunction(
+            stack,
+            HANDLER_ID,
+            settings=settings,
+            region=region_value,
+            requests=not props.report_only,
+        )
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
         if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):
@@ -306,7 +312,7 @@ class SesProductionAccess(Construct):
             watcher.watch(self.region, self._resource, status_bus_arn)
         cfn_resource = self._resource.node.default_child
         if isinstance(cfn_resource, CfnResource):
-            order_after_ses_resources(cfn_resource)
+            order_after_ses_resources(cfn_resource, stack)
 
         if props.create_outputs:
             for key, description in OUTPUT_DESCRIPTIONS.items():
@@ -453,8 +459,9 @@ class _AfterSesResources:
     the stack then; an aspect of the stack would be called back (a round trip to the jsii
     kernel) for every construct in it."""
 
-    def __init__(self, resource: CfnResource) -> None:
+    def __init__(self, resource: CfnResource, stack: Stack) -> None:
         self._resource = resource
+        self._stack = stack
         self._done = False
 
     def visit(self, node: IConstruct) -> None:
@@ -462,15 +469,17 @@ class _AfterSesResources:
         if self._done:
             return
         self._done = True
-        stack = Stack.of(self._resource)
+        stack = self._stack
         for other in stack.node.find_all():
             if (
                 isinstance(other, CfnResource)
+                and other is not self._resource
                 and _resource_type(other).startswith("AWS::SES::")
                 and Stack.of(other) is stack
             ):
                 self._resource.add_dependency(other)
 
 
-def order_after_ses_resources(resource: CfnResource) -> None:
-    Aspects.of(resource).add(_AfterSesResources(resource))
+def order_after_ses_resources(resource: CfnResource, stack: Stack) -> None:
+    """Order ``resource``, of ``stack``, after every SES resource of the stack."""
+    Aspects.of(resource).add(_AfterSesResources(resource, stack))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,17 @@ RESOURCE_LEVEL_READS = {
     "ses:GetEmailIdentity": "identity",
     "ses:GetConfigurationSetEventDestinations": "configuration-set",
 }
+# The statement of an instance that is not report-only.
+REQUEST_STATEMENT: dict[str, object] = {
+    "Sid": "SesRequest",
+    "Action": "ses:PutAccountDetails",
+    "Resource": "*",  # account-level: SES defines no resource type for it
+}
+
+
+# The handler of each stack, kept here rather than found in the tree (a round trip to
+# the jsii kernel per instance).
+_HANDLERS: weakref.WeakKeyDictionary[Stack, SharedFunction] = weakref.WeakKeyDictionary()
 
 
 @jsii.implements(IStableStringProducer)
@@ -138,7 +150,10 @@ class _InlineCode:
 
 
 def _same(stack: Stack, a: str, b: str) -> bool:
-    """Whether two values resolve alike; plain strings without a jsii round trip."""
+    """Whether two values resolve alike; one string, or plain strings, without a jsii
+    round trip."""
+    if a == b:
+        return True
     if not (is_unresolved(a) or is_unresolved(b)):
         return a == b
     return bool(stack.resolve(a) == stack.resolve(b))
@@ -147,10 +162,27 @@ def _same(stack: Stack, a: str, b: str) -> bool:
 class SharedFunction(Construct):
     """Log group, role and function behind every SesProductionAccess of one stack."""
 
-    def __init__(self, scope: Construct, id: str, *, settings: FunctionSettings) -> None:
-        super().__init__(scope, id)
+    def __init__(
+        self, stack: Stack, id: str, *, settings: FunctionSettings, region: str, requests: bool
+    ) -> None:
+        """The handler of ``stack``, made for its first instance: one reading ``region``
+        and, if ``requests``, asking for production access (what ``allow_readiness`` and
+        ``allow_requests`` add for the instances after it)."""
+        try:
+            super().__init__(stack, id)
+        except RuntimeError:  # what jsii raises for a construct id already in use
+            taken = stack.node.try_find_child(id)
+            if taken is None:
+                raise
+            raise ValueError(
+                f"{id}: the construct id {id!r} at the top of stack {stack.node.path} is "
+                f"taken by {taken.node.path} ({type(taken).__name__}); SesProductionAccess "
+                "reserves that id for the function, role and log group its instances in a "
+                "stack share: rename the other construct."
+            ) from None
+        _HANDLERS[stack] = self
         self.settings = settings
-        self._stack = Stack.of(self)
+        self._stack = stack
         self.features: set[str] = set()
         # The status buses the role may put events on, as resolved (one statement each).
         self._status_buses: list[object] = []
@@ -176,31 +208,37 @@ class SharedFunction(Construct):
 
         # Our own least-privilege role: no AWS managed policy, logs only to our log group.
         # Its one inline policy grows as instances join (see allow_requests and
-        # allow_readiness); it is rendered at synth.
-        self._policy = iam.PolicyDocument(
-            statements=[
-                iam.PolicyStatement(
-                    sid="SesAccountLevel",
-                    actions=list(ACCOUNT_LEVEL_READS),
-                    # Account-level actions: SES defines no resource type for them.
-                    resources=["*"],
-                ),
-                iam.PolicyStatement(
-                    # Only to recognise a rollback, during which an Update must
-                    # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
-                    sid="OwnStackStatus",
-                    actions=["cloudformation:DescribeStacks"],
-                    resources=[self._stack.stack_id],
-                ),
-                iam.PolicyStatement(
-                    sid="OwnLogGroup",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[self.log_group.log_group_arn],
-                ),
-            ]
+        # allow_readiness); it is rendered at synth. The first instance's statements are
+        # made in one round trip to the jsii kernel (from JSON) rather than one each.
+        statements: list[dict[str, object]] = [
+            {
+                "Sid": "SesAccountLevel",
+                "Action": list(ACCOUNT_LEVEL_READS),
+                # Account-level actions: SES defines no resource type for them.
+                "Resource": "*",
+            },
+            {
+                # Only to recognise a rollback, during which an Update must
+                # not fail (the stack would be stuck in UPDATE_ROLLBACK_FAILED).
+                "Sid": "OwnStackStatus",
+                "Action": "cloudformation:DescribeStacks",
+                "Resource": stack.stack_id,
+            },
+            {
+                "Sid": "OwnLogGroup",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": self.log_group.log_group_arn,
+            },
+        ]
+        self._readiness_regions: list[str] = [region]
+        readiness, findings = self._readiness_statements(region)
+        statements += readiness
+        self._requests_allowed = requests
+        if requests:
+            statements.append(REQUEST_STATEMENT)
+        self._policy = iam.PolicyDocument.from_json(
+            {"Version": "2012-10-17", "Statement": statements}
         )
-        self._requests_allowed = False
-        self._readiness_regions: list[str] = []
         self.role = iam.Role(
             self,
             "Role",
@@ -210,12 +248,10 @@ class SharedFunction(Construct):
                 "SesProductionAccess": self._policy,
             },
         )
-        # With iam.Role.customize_roles the role is pre-created: no resource in the
-        # template, and acknowledge() then only records the reasons.
-        self._role_precreated = self.role.node.default_child is None
-        # Acknowledged with the first Region's readiness findings, in one round trip
-        # (every instance calls allow_readiness right after making or joining this).
-        self._role_rules: dict[str, str] = dict(acknowledgements.ROLE_RULES)
+        acknowledgements.acknowledge(self.role, {**acknowledgements.ROLE_RULES, **findings})
+        # Whether the role is pre-created (iam.Role.customize_roles), read when a statement
+        # is added after this: the first instance's need not be.
+        self._role_precreated: bool | None = None
 
         self.function = lambda_.Function(
             self,
@@ -277,13 +313,7 @@ class SharedFunction(Construct):
         report-only)."""
         if not self._requests_allowed:
             self._requests_allowed = True
-            self.allow(
-                iam.PolicyStatement(
-                    sid="SesRequest",
-                    actions=["ses:PutAccountDetails"],
-                    resources=["*"],  # account-level: SES defines no resource type for it
-                )
-            )
+            self.allow(iam.PolicyStatement.from_json(REQUEST_STATEMENT))
 
     def allow_readiness(self, region: str) -> None:
         """Let the function read, in ``region``, the identities and configuration sets
@@ -292,19 +322,27 @@ class SharedFunction(Construct):
         if any(_same(stack, r, region) for r in self._readiness_regions):
             return
         self._readiness_regions.append(region)
-        statements: list[iam.PolicyStatement] = []
+        statements, findings = self._readiness_statements(region)
+        self.allow(*(iam.PolicyStatement.from_json(s) for s in statements))
+        acknowledgements.acknowledge(self.role, findings)
+
+    def _readiness_statements(
+        self, region: str
+    ) -> tuple[list[dict[str, object]], dict[str, str]]:
+        """The statements of `allow_readiness` (as JSON), and the cdk-nag findings they
+        raise on the role (rule id -> reason)."""
+        stack = self._stack
+        statements: list[dict[str, object]] = []
         findings: dict[str, str] = {}
         for action, kind in RESOURCE_LEVEL_READS.items():
             resource = account_arn(stack, "ses", f"{kind}/*", region)
-            statements.append(iam.PolicyStatement(actions=[action], resources=[resource]))
+            statements.append({"Action": action, "Resource": resource})
             name = nag_name(stack, resource)
             if name is not None:
                 findings[f"AwsSolutions-IAM5[Resource::{name}]"] = (
                     acknowledgements.SES_RESOURCE_READS
                 )
-        self.allow(*statements)  # one round trip for both
-        acknowledgements.acknowledge(self.role, {**self._role_rules, **findings})
-        self._role_rules = {}
+        return statements, findings
 
     def require(self, feature: str) -> None:
         """Include an optional feature of the handler (``wire.FEATURES``) in its code."""
@@ -315,6 +353,10 @@ class SharedFunction(Construct):
         second policy resource, which a Delete could remove before the function's last run.
         A pre-created role (iam.Role.customize_roles) copied its inline policies when it
         was made: there the statement goes to the policy report through the role."""
+        if self._role_precreated is None:
+            # With iam.Role.customize_roles the role is pre-created: no resource in the
+            # template, and acknowledge() then only records the reasons.
+            self._role_precreated = self.role.node.default_child is None
         if self._role_precreated:
             for statement in statements:
                 self.role.add_to_principal_policy(statement)
@@ -341,24 +383,9 @@ class SharedFunction(Construct):
     @classmethod
     def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction | None:
         """Raise ValueError if a new instance with ``settings`` cannot join the stack's
-        handler: the id is taken by another construct, or a shared setting differs.
-        Returns the stack's handler, None before its first instance."""
-        existing = stack.node.try_find_child(HANDLER_ID)
-        if existing is None:
-            return None
-        if not isinstance(existing, cls):
-            raise ValueError(
-                f"{HANDLER_ID}: the construct id {HANDLER_ID!r} at the top of stack "
-                f"{stack.node.path} is taken by {existing.node.path} "
-                f"({type(existing).__name__}); SesProductionAccess reserves that id for the "
-                "function, role and log group its instances in a stack share: rename the "
-                "other construct."
-            )
-        existing.settings.check_agrees(settings, stack)
+        handler (a shared setting differs). Returns the stack's handler, None before its
+        first instance (whether the id is free is known when the handler is made)."""
+        existing = _HANDLERS.get(stack)
+        if existing is not None:
+            existing.settings.check_agrees(settings, stack)
         return existing
-
-    @classmethod
-    def of(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction:
-        """The stack's handler, created on first use; settings must agree across instances."""
-        existing = cls.check_can_share(stack, settings)
-        return existing if existing is not None else cls(stack, HANDLER_ID, settings=settings)

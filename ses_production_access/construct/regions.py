@@ -55,6 +55,9 @@ class Placed(Protocol):
 def check_unique(stack: Stack, region: str, others: Iterable[Placed]) -> list[str]:
     """Raise ValueError when another instance of the stack surely manages ``region``;
     return a warning for each one that synthesis cannot tell apart from it."""
+    others = list(others)
+    if not others:  # the stack's first instance: nothing to resolve
+        return []
     resolved = _resolved(stack, region)
     mine = _known(stack, resolved)
     # Aws.REGION given for a stack whose Region is a name: say why they are the same.
