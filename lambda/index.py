@@ -24,7 +24,8 @@ imports): it ships inline in the template. Its sections:
 
 What the command line calls (public, kept stable for it): Action, Cancelled, Desired,
 FINDINGS, FINDING_ADVICE, Progress, PropertyError, SesAccount, SesError, attributes,
-check_readiness, decide, make_ses_client, parse_properties, sandbox_status, submit.
+check_readiness, decide, make_ses_client, parse_properties, sandbox_status, submit,
+unknown_attributes.
 """
 
 from __future__ import annotations
@@ -731,7 +732,7 @@ def build_response_body(event: Mapping[str, Any], outcome: Outcome) -> bytes:
 
 # Finding code: whether it holds a request back. A check that could not run is a finding
 # of its own; it holds a request back only when nothing else read can decide what it
-# decides (why each holds or not: README, "Ready before asking"; advice: FINDING_ADVICE).
+# decides (why each holds or not: docs/readiness.md, "Findings"; advice: FINDING_ADVICE).
 FINDINGS = {
     "NO_VERIFIED_IDENTITY": True,
     "NO_VERIFIED_DOMAIN": False,
@@ -1509,9 +1510,10 @@ EVENT_ATTEMPTS = 2
 
 
 def status_detail(trigger: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The status event's detail, for a deployment and the watcher alike: where (Account,
-    Region), why (Trigger) and the state (none of it sensitive), without the watcher's
-    bookkeeping."""
+    """The status event's detail, for a deployment and the watcher alike: the ``record``
+    its caller made (Account, Region and the state, none of it sensitive; the watcher's
+    also ObservedAt and PreviousSandboxStatus) with why (Trigger), without the watcher's
+    bookkeeping (Undelivered)."""
     detail = {**record, "Trigger": trigger}
     detail.pop("Undelivered", None)
     return detail

@@ -173,3 +173,30 @@ def test_the_request_waits_for_the_stacks_ses_resources_defined_after_it() -> No
         template.find_resources("AWS::SES::ConfigurationSet")
     )
     assert ses_ids <= set(resource["DependsOn"])
+
+
+# --- The readiness reads, named alike wherever they are listed ---
+
+
+def test_the_readiness_command_names_every_read_the_role_is_granted() -> None:
+    import argparse
+
+    from ses_production_access.cli import readiness
+    from ses_production_access.construct.function import (
+        ACCOUNT_LEVEL_READS,
+        RESOURCE_LEVEL_READS,
+    )
+
+    commands = argparse.ArgumentParser().add_subparsers()
+    readiness.register(commands)
+    description = commands.choices["readiness"].description or ""
+    for action in (*ACCOUNT_LEVEL_READS, *RESOURCE_LEVEL_READS):
+        assert action in description, action
+
+
+def test_the_wildcard_reason_names_every_account_level_action_the_role_is_granted() -> None:
+    from ses_production_access.construct.acknowledgements import SES_WILDCARD
+    from ses_production_access.construct.function import ACCOUNT_LEVEL_READS, REQUEST_STATEMENT
+
+    for action in (*ACCOUNT_LEVEL_READS, REQUEST_STATEMENT["Action"]):
+        assert str(action) in SES_WILDCARD, action
