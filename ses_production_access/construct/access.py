@@ -155,13 +155,13 @@ class SesProductionAccess(Construct):
             Default: True - one output per attribute.
         :param timeout: How long the handler may run, in whole seconds; CloudFormation gives
             up 2 minutes after it. Shared by every instance in the stack. Default: 2 minutes.
-        :param log_retention: How long the handler's logs are kept. Shared by every
+        :param log_retention: How long the function's logs are kept. Shared by every
             instance in the stack. Default: one year.
         :param log_group_encryption_key: A customer-managed KMS key (in the stack's Region)
-            for the handler's log group; the construct adds to its key policy what
+            for the function's log group; the construct adds to its key policy what
             CloudWatch Logs needs. Shared by every instance in the stack.
             Default: - CloudWatch Logs encrypts with a service-managed key.
-        :param log_group_removal_policy: What happens to the handler's log group when it
+        :param log_group_removal_policy: What happens to the function's log group when it
             leaves the stack. Shared by every instance in the stack.
             Default: RemovalPolicy.RETAIN - the log group and its logs are kept.
         :param status_bus: The organisation's central event bus (the roll-up of
@@ -258,7 +258,7 @@ class SesProductionAccess(Construct):
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
         # check_can_share found none: this is the stack's first instance.
-        self._handler = function or SharedFunction(
+        self._shared = function or SharedFunction(
             stack,
             HANDLER_ID,
             settings=settings,
@@ -268,10 +268,10 @@ class SesProductionAccess(Construct):
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
         if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):
-            self._handler.require(wire.FEATURE_VALIDATE)
-        self._handler.allow_readiness(self.region)
+            self._shared.require(wire.FEATURE_VALIDATE)
+        self._shared.allow_readiness(self.region)
         if not props.report_only:
-            self._handler.allow_requests()
+            self._shared.allow_requests()
 
         properties: dict[str, Any] = {
             wire.PROP_REGION: self.region,
@@ -292,17 +292,17 @@ class SesProductionAccess(Construct):
             properties[wire.PROP_SYNTHESIZED_AT] = datetime.now(timezone.utc).isoformat()
         if status_bus_arn is not None:
             properties[wire.PROP_STATUS_BUS_ARN] = status_bus_arn
-            self._handler.report_to(status_bus_arn)
+            self._shared.report_to(status_bus_arn)
 
         watcher = None
         if watch_settings is not None:
-            watcher = Watcher.of(self._handler, watch_settings)
+            watcher = Watcher.of(self._shared, watch_settings)
             properties.update(watcher.resource_properties())
 
         self._resource = CustomResource(
             self,
             "Resource",
-            service_token=self._handler.function.function_arn,
+            service_token=self._shared.function.function_arn,
             resource_type=defaults.RESOURCE_TYPE,
             properties=properties,
             service_timeout=_service_timeout(props.timeout),
@@ -331,7 +331,7 @@ class SesProductionAccess(Construct):
         ``SesProductionAccessHandler/Function``): a change made through one instance
         applies to all of them.
         """
-        return self._handler.function
+        return self._shared.function
 
     @property
     def role(self) -> iam.Role:
@@ -341,7 +341,7 @@ class SesProductionAccess(Construct):
         Shared by every SesProductionAccess in the stack
         (``SesProductionAccessHandler/Role``).
         """
-        return self._handler.role
+        return self._shared.role
 
     @property
     def log_group(self) -> logs.LogGroup:
@@ -350,7 +350,7 @@ class SesProductionAccess(Construct):
         Shared by every SesProductionAccess in the stack
         (``SesProductionAccessHandler/LogGroup``).
         """
-        return self._handler.log_group
+        return self._shared.log_group
 
     @property
     def sandbox_status(self) -> str:

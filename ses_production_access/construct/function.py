@@ -31,7 +31,7 @@ from ..props.tokens import is_unresolved
 from . import acknowledgements
 from .arns import account_arn, nag_name
 
-# Construct id of the shared handler under the stack. Public API: renaming it would
+# Construct id of the shared function under the stack. Public API: renaming it would
 # replace the function in every user's stack.
 HANDLER_ID = "SesProductionAccessHandler"
 # Id of the warning for an imported key, whose policy this construct cannot change.
@@ -51,7 +51,7 @@ LOGS_KEY_ACTIONS = [
 
 @dataclass(frozen=True)
 class FunctionSettings:
-    """The props every instance of a stack shares through its one handler."""
+    """The props every instance of a stack shares through its one shared function."""
 
     timeout: Duration
     log_retention: logs.RetentionDays
@@ -133,9 +133,9 @@ REQUEST_STATEMENT: dict[str, object] = {
 }
 
 
-# The handler of each stack, kept here rather than found in the tree (a round trip to
+# The shared function of each stack, kept here rather than found in the tree (a round trip to
 # the jsii kernel per instance).
-_HANDLERS: weakref.WeakKeyDictionary[Stack, SharedFunction] = weakref.WeakKeyDictionary()
+_SHARED: weakref.WeakKeyDictionary[Stack, SharedFunction] = weakref.WeakKeyDictionary()
 
 
 @jsii.implements(IStableStringProducer)
@@ -165,7 +165,7 @@ class SharedFunction(Construct):
     def __init__(
         self, stack: Stack, id: str, *, settings: FunctionSettings, region: str, requests: bool
     ) -> None:
-        """The handler of ``stack``, made for its first instance: one reading ``region``
+        """The shared function of ``stack``, made for its first instance: one reading ``region``
         and, if ``requests``, asking for production access (what ``allow_readiness`` and
         ``allow_requests`` add for the instances after it)."""
         try:
@@ -180,7 +180,7 @@ class SharedFunction(Construct):
                 "reserves that id for the function, role and log group its instances in a "
                 "stack share: rename the other construct."
             ) from None
-        _HANDLERS[stack] = self
+        _SHARED[stack] = self
         self.settings = settings
         self._stack = stack
         self.features: set[str] = set()
@@ -383,9 +383,9 @@ class SharedFunction(Construct):
     @classmethod
     def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction | None:
         """Raise ValueError if a new instance with ``settings`` cannot join the stack's
-        handler (a shared setting differs). Returns the stack's handler, None before its
-        first instance (whether the id is free is known when the handler is made)."""
-        existing = _HANDLERS.get(stack)
+        shared function (a shared setting differs). Returns it, None before its first
+        instance (whether the id is free is known when it is made)."""
+        existing = _SHARED.get(stack)
         if existing is not None:
             existing.settings.check_agrees(settings, stack)
         return existing

@@ -45,7 +45,7 @@ from . import acknowledgements
 from .arns import account_arn, nag_name
 from .function import SharedFunction
 
-# Construct id of the watcher under the shared handler. Public API: renaming it would
+# Construct id of the watcher under the shared function. Public API: renaming it would
 # replace the rule.
 WATCH_ID = "Watch"
 # A KMS key's ARN (not an alias's: KMS authorises on keys).
@@ -341,7 +341,7 @@ class Watcher(Construct):
     """The schedule that runs the shared function, and what the function may touch."""
 
     def __init__(
-        self, handler: SharedFunction, id: str, *, settings: WatchSettings
+        self, shared: SharedFunction, id: str, *, settings: WatchSettings
     ) -> None:
         # Imported here: a stack without the watcher never loads them.
         from aws_cdk import aws_events as events
@@ -349,16 +349,16 @@ class Watcher(Construct):
 
         from .size_warning import TemplateSizeCheck
 
-        super().__init__(handler, id)
+        super().__init__(shared, id)
         self.settings = settings
         self._regions: list[str] = []
         self._status_buses: list[str] = []
         stack = Stack.of(self)
-        handler.require(wire.FEATURE_WATCH)  # with the status event's sending (EVENTS)
+        shared.require(wire.FEATURE_WATCH)  # with the status event's sending (EVENTS)
         if Token.is_unresolved(settings.parameter_prefix) or (
             settings.topic is not None and Token.is_unresolved(settings.topic.topic_arn)
         ):
-            handler.require(wire.FEATURE_VALIDATE)  # CloudFormation may resolve it to anything
+            shared.require(wire.FEATURE_VALIDATE)  # CloudFormation may resolve it to anything
 
         watch: dict[str, Any] = {
             wire.WATCH_REGIONS: Lazy.list(_Regions(self._regions)),
@@ -376,13 +376,13 @@ class Watcher(Construct):
         )
         self.rule.add_target(
             targets.LambdaFunction(
-                handler.function,
+                shared.function,
                 event=events.RuleTargetInput.from_object({wire.WATCH_KEY: watch}),
             )
         )
 
         parameters = parameters_arn(stack, settings.parameter_prefix)
-        handler.allow(
+        shared.allow(
             iam.PolicyStatement(
                 sid="WatchParameters",
                 actions=["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
@@ -392,10 +392,10 @@ class Watcher(Construct):
         name = nag_name(stack, parameters)
         if name is not None:
             acknowledgements.acknowledge(
-                handler.role, {f"AwsSolutions-IAM5[Resource::{name}]": PARAMETERS_WILDCARD}
+                shared.role, {f"AwsSolutions-IAM5[Resource::{name}]": PARAMETERS_WILDCARD}
             )
         acknowledgements.acknowledge(self.rule, {"Serverless-EventBusDLQ": NO_TARGET_DLQ})
-        handler.allow(
+        shared.allow(
             iam.PolicyStatement(
                 sid="WatchDefaultBus",
                 actions=["events:PutEvents"],
@@ -403,7 +403,7 @@ class Watcher(Construct):
             )
         )
         if settings.topic is not None:
-            handler.allow(
+            shared.allow(
                 iam.PolicyStatement(
                     sid="WatchTopic", actions=["sns:Publish"], resources=[settings.topic.topic_arn]
                 )
@@ -414,7 +414,7 @@ class Watcher(Construct):
                 # through SNS in the topic's Region (kms:ViaService).
                 region = Arn.split(settings.topic.topic_arn, ArnFormat.NO_RESOURCE_NAME).region
                 # The endpoint's name: sns.REGION.amazonaws.com (.com.cn in China).
-                handler.allow(
+                shared.allow(
                     iam.PolicyStatement(
                         sid="WatchTopicKey",
                         actions=["kms:GenerateDataKey", "kms:Decrypt"],
@@ -424,7 +424,7 @@ class Watcher(Construct):
                         },
                     )
                 )
-        self.node.add_validation(TemplateSizeCheck(stack, self, handler.features))
+        self.node.add_validation(TemplateSizeCheck(stack, self, shared.features))
 
     def resource_properties(self) -> dict[str, str]:
         """What each custom resource passes on, so that deployments keep the record too."""
@@ -452,13 +452,13 @@ class Watcher(Construct):
 
     @classmethod
     def of(
-        cls, handler: SharedFunction, settings: WatchSettings
+        cls, shared: SharedFunction, settings: WatchSettings
     ) -> Watcher:
         """The stack's watcher, created on first use (``check_can_share`` first)."""
-        existing = handler.node.try_find_child(WATCH_ID)
+        existing = shared.node.try_find_child(WATCH_ID)
         if isinstance(existing, cls):
             return existing
-        return cls(handler, WATCH_ID, settings=settings)
+        return cls(shared, WATCH_ID, settings=settings)
 
 
 def parameters_arn(stack: Stack, prefix: str) -> str:
