@@ -115,7 +115,7 @@ PROP_STATUS_BUS_ARN = "StatusBusArn"
 WATCH_KEY = "SesProductionAccessWatch"
 PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
-NOTIFY_PROPERTIES = (PROP_STATUS_BUS_ARN, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN)
+EVENTS_PROPERTIES = (PROP_STATUS_BUS_ARN, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN)
 PROP_REPORT_ONLY = "ReportOnly"
 PROP_WHEN_NOT_READY = "WhenNotReady"
 # What an account that is not ready gets: the request anyway, no request (the deployment
@@ -440,8 +440,8 @@ def parse_properties(props: object, default_region: str | None) -> Desired:
     when_not_ready = _string(props, PROP_WHEN_NOT_READY, "when_not_ready")
     if SETTINGS:
         bus, prefix, topic = SETTINGS[0](props)
-    elif any(props.get(name) is not None for name in NOTIFY_PROPERTIES):
-        raise left_out(", ".join(NOTIFY_PROPERTIES))
+    elif any(props.get(name) is not None for name in EVENTS_PROPERTIES):
+        raise left_out(", ".join(EVENTS_PROPERTIES))
     else:
         bus = prefix = topic = None
     for check in CHECKS:

@@ -43,7 +43,8 @@ PROP_REPORT_ONLY = "ReportOnly"
 PROP_STATUS_BUS_ARN = "StatusBusArn"
 PROP_PARAMETER_PREFIX = "ParameterPrefix"
 PROP_TOPIC_ARN = "TopicArn"
-NOTIFY_PROPERTIES = (PROP_STATUS_BUS_ARN, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN)
+# The properties the handler reads only with its events feature (the status event sent).
+EVENTS_PROPERTIES = (PROP_STATUS_BUS_ARN, PROP_PARAMETER_PREFIX, PROP_TOPIC_ARN)
 # Changes at every synthesis so that each deployment reads SES again; the handler ignores it.
 PROP_SYNTHESIZED_AT = "SynthesizedAt"
 
