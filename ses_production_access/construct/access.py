@@ -60,10 +60,12 @@ OUTPUT_DESCRIPTIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class _Instance:
-    """An instance already in a stack, for the next one's Region check."""
+    """An instance already in a stack: its Region for the next one's Region check, and the
+    stack's shared function, which the next one joins."""
 
     construct: Construct
     region: str
+    shared: SharedFunction
 
     @property
     def path(self) -> str:  # read only for a message: each read is a jsii round trip
@@ -71,7 +73,8 @@ class _Instance:
 
 
 # The instances of each stack, in the order they were made, kept here rather than found
-# by walking the stack's tree (a round trip, and every construct, for each new instance).
+# by walking the stack's tree (a round trip, and every construct, for each new instance);
+# the first one's shared function is the stack's.
 _INSTANCES: weakref.WeakKeyDictionary[Stack, list[_Instance]] = weakref.WeakKeyDictionary()
 
 
@@ -234,7 +237,10 @@ class SesProductionAccess(Construct):
             log_group_removal_policy=props.log_group_removal_policy,
             log_group_encryption_key=props.log_group_encryption_key,
         )
-        function = SharedFunction.check_can_share(stack, settings)
+        others = _INSTANCES.get(stack, [])
+        function = others[0].shared if others else None
+        if function is not None:  # a new instance joins it only with the same settings
+            function.settings.check_agrees(settings, stack)
         watch_settings = check_watch_props(
             stack,
             watch=watch,
@@ -245,19 +251,17 @@ class SesProductionAccess(Construct):
         )
         check_can_share(stack, watch_settings, function)
         region_value = props.region or stack_region(stack)
-        others = _INSTANCES.get(stack, [])
         region_warnings = check_unique(stack, region_value, others)
 
         super().__init__(scope, id)
         self.region: str = region_value
         """The Region whose sandbox this instance manages (may be a token)."""
-        _INSTANCES.setdefault(stack, []).append(_Instance(self, region_value))
         for warning in region_warnings:
             Annotations.of(self).add_warning_v2(REGION_MAY_REPEAT, warning)
         if props.deferred:
             self.node.add_validation(ResolvedValueChecks(self, props.deferred))
 
-        # check_can_share found none: this is the stack's first instance.
+        # None yet: this is the stack's first instance.
         self._shared = function or SharedFunction(
             stack,
             HANDLER_ID,
@@ -265,6 +269,8 @@ class SesProductionAccess(Construct):
             region=region_value,
             requests=not props.report_only,
         )
+        # Registered once the shared function exists (a taken id raises before).
+        _INSTANCES.setdefault(stack, []).append(_Instance(self, region_value, self._shared))
         # A value CloudFormation resolves may be anything: the handler then checks it.
         tokens = (status_bus_arn, props.when_not_ready)
         if props.checked_at_deploy or any(is_unresolved(v) for v in tokens):

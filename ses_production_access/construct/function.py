@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -133,11 +132,6 @@ REQUEST_STATEMENT: dict[str, object] = {
 }
 
 
-# The shared function of each stack, kept here rather than found in the tree (a round trip to
-# the jsii kernel per instance).
-_SHARED: weakref.WeakKeyDictionary[Stack, SharedFunction] = weakref.WeakKeyDictionary()
-
-
 @jsii.implements(IStableStringProducer)
 class _InlineCode:
     """The handler's code with the features asked for, produced at synth."""
@@ -180,7 +174,6 @@ class SharedFunction(Construct):
                 "reserves that id for the function, role and log group its instances in a "
                 "stack share: rename the other construct."
             ) from None
-        _SHARED[stack] = self
         self.settings = settings
         self._stack = stack
         self.features: set[str] = set()
@@ -379,13 +372,3 @@ class SharedFunction(Construct):
                 resources=[bus_arn],
             )
         )
-
-    @classmethod
-    def check_can_share(cls, stack: Stack, settings: FunctionSettings) -> SharedFunction | None:
-        """Raise ValueError if a new instance with ``settings`` cannot join the stack's
-        shared function (a shared setting differs). Returns it, None before its first
-        instance (whether the id is free is known when it is made)."""
-        existing = _SHARED.get(stack)
-        if existing is not None:
-            existing.settings.check_agrees(settings, stack)
-        return existing
