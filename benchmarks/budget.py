@@ -4,13 +4,12 @@ handler adds to the inline code.
 
 A held request that asks by itself once the account is ready needs the watcher's scheduled
 run in every template that holds (issue 18); this prints how much room each template has
-for it. Run from the repository root: ``.venv/bin/python benchmarks/budget.py`` (about
+for it. Run from the repository root: ``.venv/bin/python benchmarks/budget.py`` (under
 10 s; offline). It prints numbers and asserts nothing.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -27,8 +26,8 @@ import aws_cdk as cdk  # noqa: E402  (after the path: the checkout's package)
 from constructs import Construct  # noqa: E402
 
 from ses_production_access import MailType, SesProductionAccess, wire  # noqa: E402
+from ses_production_access.construct.size_warning import code_bytes  # noqa: E402
 from ses_production_access.defaults import TEMPLATE_BODY_MAX_BYTES  # noqa: E402
-from ses_production_access.inline.code import inline_code  # noqa: E402
 from ses_production_access.templates import plain  # noqa: E402
 
 
@@ -95,17 +94,12 @@ def example_app_bytes() -> int:
 
 
 def feature_bytes() -> dict[str, int]:
-    """What each feature adds to the core's inline code, as the template carries it."""
-
-    def escaped(features: frozenset[str]) -> int:
-        return len(json.dumps(inline_code(features), ensure_ascii=False).encode("utf-8"))
-
-    core = escaped(frozenset())
-    added = {"core": core}
+    """What each feature adds to the core's inline code, as the template carries it (the
+    code a feature needs, such as watch's events, is in both sides of the difference)."""
+    added = {"core": code_bytes(frozenset())}
     for feature in wire.FEATURES:
-        needed = frozenset({feature} | ({wire.NEEDS[feature]} if feature in wire.NEEDS else set()))
-        base = frozenset(needed - {feature})
-        added[feature] = escaped(needed) - escaped(base)
+        needed = frozenset({wire.NEEDS[feature]} if feature in wire.NEEDS else ())
+        added[feature] = code_bytes(needed | {feature}) - code_bytes(needed)
     return added
 
 
