@@ -23,16 +23,11 @@ env = cdk.Environment(account=account, region=region) if account or region else 
 topic_arn = app.node.try_get_context("watch_topic_arn")
 topic_key_arn = app.node.try_get_context("watch_topic_key_arn")
 
-# No bootstrap version check: the template has no asset either, so it deploys into an
-# account that was never CDK-bootstrapped. Written without indentation, it stays within
-# CloudFormation's 51,200-byte TemplateBody limit with every feature shown here.
-stack = cdk.Stack(
-    app,
-    "SesProductionAccessExample",
-    env=env,
-    synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
-    suppress_template_indentation=True,
-)
+# cdk deploy sends this stack's template through the CDK bootstrap bucket (the
+# DefaultStackSynthesizer, what cdk init writes): run `cdk bootstrap` once per account and
+# Region. Where nothing can be bootstrapped, see "Deploying where nothing is bootstrapped"
+# in the README.
+stack = cdk.Stack(app, "SesProductionAccessExample", env=env)
 topic = sns.Topic.from_topic_arn(stack, "WatchTopic", topic_arn) if topic_arn else None
 topic_key = kms.Key.from_key_arn(stack, "WatchTopicKey", topic_key_arn) if topic_key_arn else None
 
@@ -52,9 +47,9 @@ access = SesProductionAccess(
     additional_contact_email_addresses=["ops@example.com"],
     contact_language=ContactLanguage.EN,
     acknowledge_sending_policy=True,
-    # Reads the account hourly until AWS decides: the state in an SSM parameter, a change
-    # on the default event bus and, if given, the topic.
-    watch=True,
+    # The watcher is on by default: hourly, it sends the request held back above once the
+    # account is ready (no second deployment), keeps the state in an SSM parameter, and
+    # tells a change to the default event bus and, if given, the topic.
     watch_topic=topic,
     watch_topic_master_key=topic_key,
 )

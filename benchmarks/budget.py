@@ -1,21 +1,24 @@
-"""The TemplateBody budget: the bytes of each template CloudFormation's 51,200-byte limit
-applies to, with the watcher off (as shipped) and on, and what each optional feature of the
-handler adds to the inline code.
+"""Each template's size, and which deployers take it.
 
-A held request that asks by itself once the account is ready needs the watcher's scheduled
-run in every template that holds (issue 18); this prints how much room each template has
-for it. Run from the repository root: ``.venv/bin/python benchmarks/budget.py`` (under
-10 s; offline). It prints numbers and asserts nothing.
+CloudFormation takes a template of at most 51,200 bytes in a request (``TemplateBody``) and
+up to 1 MB from S3 (``TemplateURL``); ``cdk deploy`` of a stack whose synthesizer uploads no
+template sends its YAML as ``TemplateBody`` up to 51,200 characters (docs/without-cdk.md, "Its
+size, and how to deploy it"; the sources are in ``../shared``'s facts and in the docs). For
+each template a user deploys, with the defaults (the watcher on), this prints its bytes as
+written, as compact JSON, as the CDK CLI's YAML, and who takes it; then what each optional
+feature of the handler adds to the inline code.
+
+Run from the repository root: ``.venv/bin/python benchmarks/budget.py`` (about 20 s;
+offline). It prints numbers and asserts nothing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,49 +26,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aws_cdk as cdk  # noqa: E402  (after the path: the checkout's package)
-from constructs import Construct  # noqa: E402
 
 from ses_production_access import MailType, SesProductionAccess, wire  # noqa: E402
 from ses_production_access.construct.size_warning import code_bytes  # noqa: E402
+from ses_production_access.construct.template_yaml import (  # noqa: E402
+    CLI_TEMPLATE_BODY_MAX_CHARACTERS,
+    cli_yaml,
+)
 from ses_production_access.defaults import TEMPLATE_BODY_MAX_BYTES  # noqa: E402
+from ses_production_access.organization.stackset import SesProductionAccessStackSet  # noqa: E402
 from ses_production_access.templates import plain  # noqa: E402
 
-
-class _Watching(SesProductionAccess):
-    """SesProductionAccess with the watcher on unless told otherwise."""
-
-    def __init__(self, scope: Construct, id: str, **props: Any) -> None:
-        super().__init__(scope, id, **{"watch": True, **props})
+# Who takes a template, by how it reaches CloudFormation.
+FROM_S3 = "from S3 (TemplateURL, 1 MB)"
+BY_BODY = "as TemplateBody (51,200 bytes)"
 
 
-@contextmanager
-def _plain_with_watcher() -> Iterator[None]:
-    names = vars(plain)  # the name plain._build looks up
-    shipped = names["SesProductionAccess"]
-    names["SesProductionAccess"] = _Watching
-    try:
-        yield
-    finally:
-        names["SesProductionAccess"] = shipped
-
-
-def plain_bytes(watch: bool) -> int:
-    if not watch:
-        return len(plain.template_json().encode("utf-8"))
-    with _plain_with_watcher():
-        return len(plain.template_json().encode("utf-8"))
-
-
-def single_instance_bytes(watch: bool) -> int:
-    """One instance with the default settings, written as app.py writes its stack."""
+def single_instance(synthesizer: cdk.IStackSynthesizer | None, watch: bool = True) -> str:
+    """One instance with the default settings, as a user's stack writes it."""
     with tempfile.TemporaryDirectory() as outdir:
         app = cdk.App(outdir=outdir)
-        stack = cdk.Stack(
-            app,
-            "Budget",
-            synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
-            suppress_template_indentation=True,
-        )
+        stack = cdk.Stack(app, "Budget", synthesizer=synthesizer)
         SesProductionAccess(
             stack,
             "SesProductionAccess",
@@ -76,47 +57,103 @@ def single_instance_bytes(watch: bool) -> int:
             watch=watch,
         )
         app.synth()
-        return (Path(outdir) / "Budget.template.json").stat().st_size
+        return (Path(outdir) / "Budget.template.json").read_text(encoding="utf-8")
 
 
-def example_app_bytes() -> int:
-    """app.py as shipped (the watcher on, no topic given), in a process of its own (the
-    jsii kernel of this one has read its environment already)."""
+def example_app() -> tuple[str, dict[str, Any]]:
+    """app.py as `cdk synth` runs it (cdk.json's context, path metadata on), in a process
+    of its own: its template and its stack's artifact properties in manifest.json."""
+    # What `cdk synth` adds by default (pathMetadata and versionReporting on).
+    context = {
+        **json.loads((ROOT / "cdk.json").read_text())["context"],
+        "aws:cdk:enable-path-metadata": True,
+        "aws:cdk:version-reporting": True,
+    }
     with tempfile.TemporaryDirectory() as outdir:
         subprocess.run(  # noqa: S603  (our own interpreter and app)
             [sys.executable, str(ROOT / "app.py")],
             cwd=ROOT,
-            env={**os.environ, "CDK_OUTDIR": outdir},
+            env={**os.environ, "CDK_OUTDIR": outdir, "CDK_CONTEXT_JSON": json.dumps(context)},
             check=True,
             capture_output=True,
         )
-        return (Path(outdir) / "SesProductionAccessExample.template.json").stat().st_size
+        manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+        artifact = manifest["artifacts"]["SesProductionAccessExample"]["properties"]
+        text = (Path(outdir) / "SesProductionAccessExample.template.json").read_text()
+        return text, artifact
 
 
-def feature_bytes() -> dict[str, int]:
-    """What each feature adds to the core's inline code, as the template carries it (the
-    code a feature needs, such as watch's events, is in both sides of the difference)."""
+def member() -> str:
+    with tempfile.TemporaryDirectory() as outdir:
+        app = cdk.App(outdir=outdir)
+        stack = cdk.Stack(app, "Organization")
+        rollout = SesProductionAccessStackSet(
+            stack,
+            "SesProductionAccess",
+            organization_id="o-abcd123456",
+            organizational_unit_ids=["ou-abcd-12345678"],
+            regions=["eu-west-1"],
+            mail_type=MailType.TRANSACTIONAL,
+            website_url="https://example.com",
+            use_case_description="Receipts for customers of example.com, one account each.",
+            acknowledge_sending_policy=True,
+        )
+        return json.dumps(rollout.member_template, separators=(",", ":"))
+
+
+def row(name: str, text: str, deployers: str) -> None:
+    template = json.loads(text)
+    written = len(text.encode("utf-8"))
+    compact = len(json.dumps(template, separators=(",", ":")).encode("utf-8"))
+    yaml = len(cli_yaml(template))
+    print(f"{name:48} {written:8,} {compact:8,} {yaml:8,}  {deployers}")
+
+
+def main() -> None:
+    print(
+        f"TemplateBody: {TEMPLATE_BODY_MAX_BYTES:,} bytes; cdk deploy without a template "
+        f"asset: {CLI_TEMPLATE_BODY_MAX_CHARACTERS:,} characters of YAML"
+    )
+    print(f"{'template':48} {'bytes':>8} {'compact':>8} {'yaml':>8}  who takes it")
+    text, artifact = example_app()
+    asset = "stackTemplateAssetObjectUrl" in artifact
+    row(
+        "example app (app.py, cdk.json's context)",
+        text,
+        f"cdk deploy, bootstrapped only ({FROM_S3}: manifest has a template asset: {asset})",
+    )
+    row(
+        "one instance, DefaultStackSynthesizer",
+        single_instance(None),
+        f"cdk deploy, bootstrapped only ({FROM_S3})",
+    )
+    for name, watch in (("one instance, BootstraplessSynthesizer", True),
+                        ("the same, watch=False", False)):  # fmt: skip
+        text = single_instance(cdk.BootstraplessSynthesizer(), watch)
+        fits = len(cli_yaml(json.loads(text))) <= CLI_TEMPLATE_BODY_MAX_CHARACTERS
+        row(name, text, "cdk deploy unbootstrapped" if fits else "cdk deploy, bootstrapped only")
+    body = plain.template_json()
+    fits = len(body.encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES
+    row(
+        "plain template (ses-production-access template)",
+        body,
+        f"{FROM_S3}: console upload, deploy --s3-bucket, --template-url, template_url"
+        + (f"; also {BY_BODY}" if fits else f"; not {BY_BODY}"),
+    )
+    text = member()
+    fits = len(text.encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES
+    row(
+        "StackSet member (defaults)",
+        text,
+        f"the StackSet {BY_BODY}" if fits else f"the StackSet {FROM_S3}, an asset of the "
+        "administrator's stack",
+    )
+    print("inline code (JSON-escaped) by feature:")
     added = {"core": code_bytes(frozenset())}
     for feature in wire.FEATURES:
         needed = frozenset({wire.NEEDS[feature]} if feature in wire.NEEDS else ())
         added[feature] = code_bytes(needed | {feature}) - code_bytes(needed)
-    return added
-
-
-def main() -> None:
-    rows = [
-        ("single instance, defaults", single_instance_bytes(False)),
-        ("single instance, watch=True", single_instance_bytes(True)),
-        ("example app (app.py, watch=True)", example_app_bytes()),
-        ("plain template (as shipped)", plain_bytes(False)),
-        ("plain template, watcher on", plain_bytes(True)),
-    ]
-    print(f"TemplateBody limit: {TEMPLATE_BODY_MAX_BYTES:,} bytes")
-    print(f"{'template':36}  {'bytes':>7}  {'room':>7}")
-    for name, size in rows:
-        print(f"{name:36}  {size:7,}  {TEMPLATE_BODY_MAX_BYTES - size:7,}")
-    print("inline code (JSON-escaped) by feature:")
-    for name, size in feature_bytes().items():
+    for name, size in added.items():
         print(f"  {name:10} {size:7,}")
 
 

@@ -30,6 +30,7 @@ unknown_attributes.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import functools
 import html
@@ -45,6 +46,7 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -1609,6 +1611,27 @@ FEATURE = "watch"
 WATCHED_KEYS = ("SandboxStatus", "ReviewStatus", "EnforcementStatus", "SendingEnabled")
 
 FINAL_STATUSES = ("PRODUCTION", "DENIED")
+# A final review is not the end (enforcement, a paused account, an appeal that turns
+# DENIED into GRANTED): a final Region is read again once its record is this old.
+FINAL_REREAD_SECONDS = 24 * 60 * 60
+
+# The schedule's input also carries the rate and, from EventBridge's own envelope, the
+# time the run was scheduled for.
+WATCH_INTERVAL = "IntervalMinutes"
+WATCH_TIME = "Time"
+
+# AWS asks that production access be requested for one account at a time: the held
+# requests of an organisation's accounts go out in the runs of each account's own slot,
+# spread over this many hours (and, within a run, by the minute each stack's rule was
+# created: a rate schedule counts from its rule's creation).
+SPREAD_HOURS = 4
+# The record's flag: a held request is kept for this Region (in Secrets Manager).
+HELD_KEY = "HeldRequest"
+# The properties a held request keeps: what PutAccountDetails sends, and the rule.
+HELD_PROPERTIES = (
+    PROP_REGION, PROP_MAIL_TYPE, PROP_WEBSITE_URL, PROP_CONTACT_LANGUAGE,
+    PROP_USE_CASE_DESCRIPTION, PROP_CONTACTS, PROP_WHEN_NOT_READY,
+)
 
 TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
 
@@ -1621,7 +1644,10 @@ NEXT_STEPS = {
     "DENIED": (
         "Reply in the support case to appeal: the API refuses a new request while DENIED."
     ),
-    "SANDBOX": "No review is open: deploy again to request production access.",
+    "SANDBOX": (
+        "No review is open. A request held back until the account is ready is sent by a "
+        "later scheduled run, once nothing holds it back (see the readiness findings)."
+    ),
 }
 
 
@@ -1633,6 +1659,9 @@ class Watch:
     parameter_prefix: str
     topic_arn: str | None = None
     status_bus_arn: str | None = None
+    interval_minutes: int = 60
+    # When EventBridge scheduled this run (epoch seconds), or None (an older template).
+    scheduled_at: float | None = None
 
     def channels(self, trigger: str) -> tuple[str, ...]:
         """Where a change goes. After a deployment the status bus has had its event."""
@@ -1660,16 +1689,53 @@ def parse_watch(raw: object) -> Watch:
         check(raw, False)
     if prefix is None:
         raise PropertyError(f"{WATCH_KEY}.{PROP_PARAMETER_PREFIX} is required.")
-    return Watch(tuple(dict.fromkeys(regions)), prefix, topic, bus)
+    interval = raw.get(WATCH_INTERVAL, 60)
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+        raise PropertyError(f"{WATCH_KEY}.{WATCH_INTERVAL} must be a whole number of minutes.")
+    return Watch(
+        tuple(dict.fromkeys(regions)), prefix, topic, bus, interval,
+        epoch_seconds(raw.get(WATCH_TIME)),
+    )
+
+
+def epoch_seconds(stamp: object) -> float | None:
+    """An EventBridge or record time ("2026-12-07T10:00:00Z") in epoch seconds, or None."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return float(calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")))
+    except ValueError:
+        return None
 
 
 def parameter_name(prefix: str, region: str) -> str:
     return f"{prefix.rstrip('/')}/{region}"
 
 
-def needs_ses(record: Mapping[str, Any] | None) -> bool:
-    """A Region whose review is final (PRODUCTION, DENIED) costs no SES call."""
-    return record is None or record.get("SandboxStatus") not in FINAL_STATUSES
+def held_request_name(prefix: str, region: str) -> str:
+    """The Secrets Manager secret that keeps a Region's held request."""
+    return f"{prefix.rstrip('/')}/held/{region}"
+
+
+def needs_ses(record: Mapping[str, Any] | None, now: float) -> bool:
+    """A Region whose review is final (PRODUCTION, DENIED) is read once a day; any other
+    at every run."""
+    if record is None or record.get("SandboxStatus") not in FINAL_STATUSES:
+        return True
+    observed = epoch_seconds(record.get("ObservedAt"))
+    return observed is None or now - observed >= FINAL_REREAD_SECONDS
+
+
+def request_due(account: str, scheduled_at: float | None, interval_minutes: int) -> bool:
+    """Whether a held request may go out in this run: each account has one slot in every
+    SPREAD_HOURS (by its number), so that an organisation's accounts that became ready at
+    once do not all ask in the same run. Every slot comes round, whatever the rate."""
+    if scheduled_at is None:
+        return True
+    slots = max(1, SPREAD_HOURS * 60 // interval_minutes)
+    run = int(scheduled_at // (interval_minutes * 60))
+    number = int(account) if account.isdigit() else 0
+    return run % slots == number % slots
 
 
 @dataclass(frozen=True)
@@ -1686,11 +1752,13 @@ def observe(
     region: str,
     channels: Sequence[str],
     now: str,
+    held: bool = False,
 ) -> Observation:
     """Compare what was known with what SES says now. The first observation is only
     recorded; a change goes to every channel; channels a change could not reach before
-    are tried again (a newer change supersedes them)."""
-    fresh = {"Account": account, "Region": region, **data, "ObservedAt": now}
+    are tried again (a newer change supersedes them). ``held``: a held request is kept
+    for the Region."""
+    fresh = {"Account": account, "Region": region, **data, HELD_KEY: held, "ObservedAt": now}
     if record is None:
         return Observation({**fresh, "Undelivered": []}, (), None)
     changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
@@ -1743,8 +1811,15 @@ class Records:
             if _failure(error) == "ParameterNotFound":
                 return None
             raise
-        record = json.loads(value)
-        return record if isinstance(record, dict) else None
+        try:
+            record = json.loads(value)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict):
+            # Unreadable: as if absent, so that this run rewrites it.
+            logger.warning("The record %s is unreadable: it is written anew", name)
+            return None
+        return record
 
     def write(self, name: str, record: Mapping[str, Any]) -> None:
         self._ssm.put_parameter(
@@ -1757,6 +1832,94 @@ class Records:
         except ClientError as error:
             if _failure(error) != "ParameterNotFound":
                 raise
+
+
+class HeldRequests:
+    """The requests a deployment held back, one Secrets Manager secret per Region: the
+    website URL, the use case and the contacts are sensitive, and neither a read-only
+    principal (the ReadOnlyAccess policy grants no secretsmanager:GetSecretValue) nor the
+    template's readers should get them from here (docs/watching.md, "The held request")."""
+
+    def __init__(self, client: Any) -> None:
+        self._secrets = client
+
+    def read(self, name: str) -> tuple[dict[str, Any], str] | None:
+        """(the request's properties, the secret's version id), or None when none is kept."""
+        try:
+            answer = self._secrets.get_secret_value(SecretId=name)
+        except ClientError as error:
+            if _failure(error) == "ResourceNotFoundException":
+                return None
+            raise
+        try:
+            properties = json.loads(answer["SecretString"])
+        except (KeyError, ValueError):
+            properties = None
+        if not isinstance(properties, dict):
+            logger.warning("The held request %s is unreadable: it waits for a deployment", name)
+            return None
+        return properties, str(answer.get("VersionId", ""))
+
+    def keep(self, name: str, properties: Mapping[str, Any]) -> None:
+        text = json.dumps(dict(properties))
+        try:
+            self._secrets.put_secret_value(SecretId=name, SecretString=text)
+        except ClientError as error:
+            if _failure(error) != "ResourceNotFoundException":
+                raise
+            self._secrets.create_secret(
+                Name=name, SecretString=text,
+                Description="SesProductionAccess: a request for SES production access held "
+                "back until the account is ready.",
+            )
+
+    def claim(self, name: str, properties: Mapping[str, Any], version: str) -> bool:
+        """Take the right to send the request read at ``version``: one run alone wins.
+        Secrets Manager refuses a second version under one ClientRequestToken with other
+        content (PutSecretValue, ResourceExistsException), and the token is the version's."""
+        token = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{name}#{version}"))
+        claimed = {**properties, "ClaimedBy": str(uuid.uuid4())}
+        try:
+            self._secrets.put_secret_value(
+                SecretId=name, SecretString=json.dumps(claimed), ClientRequestToken=token
+            )
+        except ClientError as error:
+            if _failure(error) == "ResourceExistsException":
+                return False
+            raise
+        return True
+
+    def forget(self, name: str) -> None:
+        """Delete at once (no recovery window): the details are not kept longer than needed."""
+        try:
+            self._secrets.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
+        except ClientError as error:
+            if _failure(error) != "ResourceNotFoundException":
+                raise
+
+
+def held_properties(desired: Desired) -> dict[str, Any]:
+    """What a held request keeps: the resource properties it was parsed from."""
+    values = {
+        PROP_REGION: desired.region,
+        PROP_MAIL_TYPE: desired.mail_type,
+        PROP_WEBSITE_URL: desired.website_url,
+        PROP_CONTACT_LANGUAGE: desired.contact_language,
+        PROP_USE_CASE_DESCRIPTION: desired.use_case_description,
+        PROP_CONTACTS: list(desired.additional_contact_email_addresses) or None,
+        PROP_WHEN_NOT_READY: desired.when_not_ready,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def is_held(outcome: Outcome, desired: Desired) -> bool:
+    """Whether a deployment's answer leaves a request for the schedule to send: it
+    succeeded in the sandbox with no review open, and it may request."""
+    return (
+        outcome.status == "SUCCESS"
+        and outcome.data.get("SandboxStatus") == SANDBOX
+        and not desired.report_only
+    )
 
 
 def deliver(
@@ -1790,12 +1953,14 @@ def record_change(
     trigger: str,
     seconds: float,
     record: Mapping[str, Any] | None,
+    now: float,
+    held: bool = False,
 ) -> Observation:
     """Record what SES says now (`record` was known) and tell each channel of a change
     at most once: the record says "told" before the telling, and names afterwards any
     channel that failed."""
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    seen = observe(record, data, account, region, watch.channels(trigger), now)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    seen = observe(record, data, account, region, watch.channels(trigger), stamp, held)
     name = parameter_name(watch.parameter_prefix, region)
     records.write(name, {**seen.record, "Undelivered": []})
     failed = [c for c in seen.send if not deliver(c, seen.record, watch, trigger, seconds)]
@@ -1811,17 +1976,21 @@ def watch_run(
     context: Any,
     client_factory: Callable[[str], SesClient] = make_ses_client,
     records: Records | None = None,
+    held: HeldRequests | None = None,
 ) -> dict[str, str]:
     """One scheduled run: each watched Region's state, compared with what was last known,
-    any change told. Faults are logged and left to the next run, which starts from the
-    last recorded state. Returns the sandbox status of each Region it could read."""
+    any change told, and a held request sent once nothing holds it back. Faults are
+    logged and left to the next run, which starts from the last recorded state. Returns
+    the sandbox status of each Region it could read."""
     started = time.monotonic()
     deadline = started + _remaining_seconds(context) - FINAL_MARGIN_SECONDS
     report: dict[str, str] = {}
     try:
         watch = parse_watch(raw)
-        account = _text(getattr(context, "invoked_function_arn", "")).split(":")[4:5]
-        records = records or Records(aws_client("ssm", os.environ["AWS_REGION"], 2.5, 2.5, 2))
+        account = "".join(_text(getattr(context, "invoked_function_arn", "")).split(":")[4:5])
+        home = os.environ["AWS_REGION"]
+        records = records or Records(aws_client("ssm", home, 2.5, 2.5, 2))
+        held = held or HeldRequests(aws_client("secretsmanager", home, 2.5, 2.5, 2))
     except Exception as error:
         problem = error if isinstance(error, PropertyError) else _failure(error)
         logger.error("Cannot watch: %s", problem)
@@ -1835,7 +2004,7 @@ def watch_run(
         # the next run reads that Region again.
         status = bounded(
             functools.partial(
-                _watch_region, watch, region, records, client_factory, "".join(account),
+                _watch_region, watch, region, records, held, client_factory, account,
                 deadline - left / 2, left,
             ),
             left,
@@ -1852,24 +2021,34 @@ def _watch_region(
     watch: Watch,
     region: str,
     records: Records,
+    held: HeldRequests,
     client_factory: Callable[[str], SesClient],
     account: str,
     ses_deadline: float,
     left: float,
 ) -> str:
     """One Region of a scheduled run: its sandbox status, or "" when it failed (logged)."""
+    now = watch.scheduled_at if watch.scheduled_at is not None else time.time()
     try:
         record = records.read(parameter_name(watch.parameter_prefix, region))
-        if needs_ses(record):
+        kept = record is None or bool(record.get(HELD_KEY))  # a held request may be kept
+        if needs_ses(record, now):
             ses = SesAccount(client_factory(region), region, ses_deadline)
-            data = attributes(ses.get_account())
+            state, readiness = ses.get_account(), None
+            name = held_request_name(watch.parameter_prefix, region)
+            if kept and decide(state) is Action.SUBMIT:
+                due = request_due(account, watch.scheduled_at, watch.interval_minutes)
+                state, readiness, kept = ask_again(ses, held, name, state, due)
+            else:  # AWS has it, or has decided: the details go
+                kept = forget_held(held, name, kept)
+            data = attributes(state, readiness)
         elif record and record.get("Undelivered"):
             data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
         else:
             return str(record and record.get("SandboxStatus"))
         seen = record_change(
             records, watch, region, data, account, "Schedule",
-            min(RESPONSE_TIMEOUT_SECONDS, left / 4), record,
+            min(RESPONSE_TIMEOUT_SECONDS, left / 4), record, now, kept,
         )
         return str(seen.record["SandboxStatus"])
     except SesError as error:
@@ -1879,9 +2058,66 @@ def _watch_region(
     return ""
 
 
+def ask_again(
+    ses: SesAccount, held: HeldRequests, name: str, state: AccountState, due: bool
+) -> tuple[AccountState, Readiness | None, bool]:
+    """A sandboxed Region with no review open: send its held request, if one is kept,
+    once readiness holds nothing back and the run is the account's slot. Returns the
+    state, the readiness read (None when nothing is kept) and whether a request is still
+    kept."""
+    found = held.read(name)
+    if found is None:
+        return state, None, False
+    properties, version = found
+    guard_logs(_LOG_FILTER.secrets + sensitive_values({"ResourceProperties": properties}))
+    try:
+        desired = parse_properties(properties, None)
+    except PropertyError as error:
+        logger.warning("The held request cannot be sent (%s): it waits for a deployment", error)
+        return state, None, True
+    readiness, refused = check_readiness(ses, desired, state, "")
+    if refused is not None or not due:
+        return state, readiness, True
+    if not held.claim(name, properties, version):
+        logger.info("Another run sends the held request in %s", desired.region)
+        return state, readiness, True
+    state = submit(ses, desired, state, Progress())
+    if decide(state) is Action.SUBMIT:  # not taken: kept for the next run
+        return state, readiness, True
+    held.forget(name)
+    return state, readiness, False
+
+
+def keep_held(held: HeldRequests, name: str, desired: Desired) -> bool:
+    """Keep a held request for the schedule; whether it is kept (a failure is logged)."""
+    try:
+        held.keep(name, held_properties(desired))
+    except Exception as error:
+        logger.warning("The held request was not kept (%s): it waits for a deployment",
+                       _failure(error))
+        return False
+    logger.info("The request in %s is held: a scheduled run sends it", desired.region)
+    return True
+
+
+def forget_held(held: HeldRequests, name: str, kept: bool) -> bool:
+    """Delete a held request that may be kept; whether one may still be kept (a failed
+    delete is tried again by the next run)."""
+    if not kept:
+        return False
+    try:
+        held.forget(name)
+    except Exception as error:
+        logger.warning("The held request was not deleted (%s): the next run tries again",
+                       _failure(error))
+        return True
+    return False
+
+
 def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
     """With the watcher on, a deployment keeps its Region's record too (and tells of a
-    change it finds), and a Delete removes it."""
+    change it finds), keeps a request it held back for the schedule to send, and a
+    Delete removes both."""
     default_region = os.environ.get("AWS_REGION")
     try:
         desired = parse_properties(event.get("ResourceProperties"), default_region)
@@ -1889,16 +2125,25 @@ def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: flo
         return
     if desired.parameter_prefix is None:
         return
-    records = Records(aws_client("ssm", default_region or desired.region, seconds / 2, seconds / 2))
+    home = default_region or desired.region
+    records = Records(aws_client("ssm", home, seconds / 4, seconds / 4))
+    held = HeldRequests(aws_client("secretsmanager", home, seconds / 4, seconds / 4))
+    name = held_request_name(desired.parameter_prefix, desired.region)
     request_type = _text(event.get("RequestType"))
     if request_type == "Delete":
         records.delete(parameter_name(desired.parameter_prefix, desired.region))
+        held.forget(name)
     elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
         watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
         account = account_of(_text(event.get("StackId")))
         record = records.read(parameter_name(desired.parameter_prefix, desired.region))
+        if is_held(outcome, desired):
+            kept = keep_held(held, name, desired)
+        else:
+            kept = forget_held(held, name, record is None or bool(record.get(HELD_KEY)))
         record_change(
-            records, watch, desired.region, outcome.data, account, request_type, seconds, record
+            records, watch, desired.region, outcome.data, account, request_type, seconds,
+            record, time.time(), kept,
         )
 
 

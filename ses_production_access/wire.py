@@ -84,6 +84,8 @@ EVENT_DETAIL_TYPE = "SES Production Access Status"
 # ..., PROP_TOPIC_ARN: ..., PROP_STATUS_BUS_ARN: ...}}.
 WATCH_KEY = "SesProductionAccessWatch"
 WATCH_REGIONS = "Regions"
+WATCH_INTERVAL = "IntervalMinutes"  # the schedule's rate
+WATCH_TIME = "Time"  # when EventBridge scheduled the run (its envelope's time)
 
 # Patterns. [0-9], not \d: "\d" matches any Unicode digit (Arabic-Indic, fullwidth, ...).
 REGION_PATTERN = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")

@@ -45,20 +45,30 @@ def _template(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
-        return EXIT_OK
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        reason = error.strerror or str(error)
-        print(f"{PROG} template: cannot write {output}: {reason}.", file=sys.stderr)
-        return EXIT_FAILED
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(f"{PROG} template: cannot write {output}: {reason}.", file=sys.stderr)
+            return EXIT_FAILED
     size = len(text.encode("utf-8"))
-    print(
-        f"Wrote {output} ({size:,} bytes; CloudFormation takes up to "
-        f"{TEMPLATE_BODY_MAX_BYTES:,} directly).",
-        file=sys.stderr,
-    )
+    wrote = f"Wrote {output} ({size:,} bytes)." if output else f"The template has {size:,} bytes."
+    print(f"{wrote} {how_to_deploy(size, TEMPLATE_BODY_MAX_BYTES)}", file=sys.stderr)
     return EXIT_OK
+
+
+def how_to_deploy(size: int, limit: int) -> str:
+    """Which ways of deploying a template of ``size`` bytes take it (docs/without-cdk.md)."""
+    if size <= limit:
+        return f"Any deployer takes it: CloudFormation takes up to {limit:,} bytes directly."
+    return (
+        f"That is over the {limit:,} bytes CloudFormation takes directly (TemplateBody), so "
+        "deploy it from S3 (up to 1 MB): the console's 'Upload a template file' (it stores "
+        "the file in S3 for you), 'aws cloudformation deploy --template-file FILE "
+        "--s3-bucket BUCKET', 'aws cloudformation create-stack --template-url URL' after "
+        "'aws s3 cp', or Terraform's template_url; see docs/without-cdk.md."
+    )
 
 
 def parser() -> argparse.ArgumentParser:

@@ -118,7 +118,7 @@ class SesProductionAccess(Construct):
         log_group_encryption_key: kms.IKey | None = None,
         log_group_removal_policy: RemovalPolicy | None = None,
         status_bus: events.IEventBus | str | None = None,
-        watch: bool = False,
+        watch: bool = True,
         watch_interval: Duration | None = None,
         watch_topic: sns.ITopic | None = None,
         watch_topic_master_key: kms.IKey | None = None,
@@ -173,13 +173,14 @@ class SesProductionAccess(Construct):
             the bus's own Region (never a sensitive value; best effort, never fails the
             deployment). The role may put events on that bus only.
             Default: - no status event.
-        :param watch: Also run the function on a schedule until AWS decides: it reads the
-            account in every Region of the stack's instances, keeps each Region's state in
-            an SSM parameter and tells a change to ``watch_topic`` and the default event
-            bus (docs/watching.md). Its code takes the template over
-            CloudFormation's 51,200-byte TemplateBody limit: the stack then needs the CDK
-            bootstrap bucket. Shared by every instance in the stack.
-            Default: False - no schedule; the state is read at each deployment only.
+        :param watch: Also run the function on a schedule: it reads the account in every
+            Region of the stack's instances (until AWS decides, then once a day), keeps each
+            Region's state in an SSM parameter, tells a change to ``watch_topic`` and the
+            default event bus, and sends a request that a deployment held back
+            (``when_not_ready``) as soon as nothing holds it back, so that one deployment is
+            enough (docs/watching.md). Shared by every instance in the stack.
+            Default: True - ``False`` gives no schedule: the state is read at each
+            deployment only, and a held request waits for the next deployment.
         :param watch_interval: How often the watcher runs, in whole minutes, 5 minutes to
             1 day (with ``watch``). Shared by every instance in the stack.
             Default: 1 hour.

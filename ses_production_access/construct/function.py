@@ -29,6 +29,7 @@ from ..inline.code import inline_code
 from ..props.tokens import is_unresolved
 from . import acknowledgements
 from .arns import account_arn, nag_name
+from .size_warning import TemplateSizeCheck
 
 # Construct id of the shared function under the stack. Public API: renaming it would
 # replace the function in every user's stack.
@@ -271,6 +272,8 @@ class SharedFunction(Construct):
             acknowledgements.FUNCTION_RULES,
             cfn_function if isinstance(cfn_function, lambda_.CfnFunction) else None,
         )
+        # Where the template's size can stop cdk deploy (checked at synth, after the tree).
+        self.node.add_validation(TemplateSizeCheck(stack, self, self.features))
 
     def _let_cloudwatch_logs_use(self, key: kms.IKey) -> None:
         """CloudWatch Logs encrypts with the key only if the key policy lets it; LogGroup

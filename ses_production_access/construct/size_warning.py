@@ -1,13 +1,15 @@
-"""A warning at synth when the stack's template outgrows CloudFormation's ``TemplateBody``.
+"""A warning at synth when ``cdk deploy`` would refuse the stack's template unbootstrapped.
 
-Up to 51,200 bytes a template can be passed directly: ``cdk deploy`` then needs no
-bootstrap bucket, and the template fits a StackSet's ``TemplateBody``. The watcher's code
-(``watch=True``) pushes the stack past that, so the stack says so when synthesized.
+Only a stack whose synthesizer uploads no template (``LegacyStackSynthesizer``,
+``BootstraplessSynthesizer``) is deployed with ``TemplateBody``, and only while the
+template, as the CDK CLI serialises it (YAML, ``template_yaml``), has at most 50 x 1,024
+characters; above that the CLI needs a bootstrapped environment. A stack with the
+``DefaultStackSynthesizer`` (what ``cdk init`` writes) is always deployed from the bootstrap
+bucket (``TemplateURL``, up to 1 MB), so no size of its template is worth a warning.
 
-The size is the template file's as synthesis writes it: after every aspect, when the node
-validations run, the stack's synthesizer writes the template once more, into a scratch
-folder, and the file is measured there (its public protected method ``synthesizeTemplate``,
-which has no effect beyond that file).
+The template is measured as synthesis writes it: after every aspect, when the node
+validations run, a scratch synthesizer writes it once more, into a scratch folder (the
+public protected method ``synthesizeTemplate``, which has no effect beyond that file).
 """
 
 from __future__ import annotations
@@ -20,19 +22,23 @@ from typing import Any, cast
 import jsii
 from aws_cdk import (
     Annotations,
+    BootstraplessSynthesizer,
     DockerImageAssetLocation,
     FileAssetLocation,
     ISynthesisSession,
+    LegacyStackSynthesizer,
     Stack,
     StackSynthesizer,
     cx_api,
 )
 from constructs import IConstruct, IValidation
 
-from .. import defaults, wire
+from .. import wire
 from ..inline.code import inline_code
+from .template_yaml import CLI_TEMPLATE_BODY_MAX_CHARACTERS, cli_yaml
 
 TEMPLATE_OVER_LIMIT = "ses-production-access:templateOverTemplateBodyLimit"
+"""The warning's id (acknowledge it with ``Annotations.of(scope).acknowledge_warning``)."""
 
 
 @jsii.implements(ISynthesisSession)
@@ -72,19 +78,40 @@ class _TemplateWriter(StackSynthesizer):
         raise NotImplementedError("only writes a template")
 
 
-def template_bytes(stack: Stack) -> tuple[int, int]:
-    """The size of ``stack``'s template file as synthesis writes it now, but for the
-    bootstrap version parameter and rule that ``DefaultStackSynthesizer`` adds when it
-    writes the template (a template for accounts without the CDK bootstrap has none); and
-    its size without indentation (``suppress_template_indentation``)."""
+def template_text(stack: Stack) -> str:
+    """``stack``'s template as synthesis writes it now (JSON)."""
     writer = _TemplateWriter()
     writer.bind(stack)
     with tempfile.TemporaryDirectory(prefix="ses-production-access-size-") as scratch:
         # ISynthesisSession's members are read-only here (mypy wants them settable).
         writer._synthesize_template(cast(ISynthesisSession, _ScratchSession(scratch)))
-        text = (Path(scratch) / stack.template_file).read_bytes()
-    compact = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
-    return len(text), len(compact.encode("utf-8"))
+        return (Path(scratch) / stack.template_file).read_text(encoding="utf-8")
+
+
+# Set on a stack (``node.set_context``) whose template is never given to ``cdk deploy``: the
+# plain template and the StackSet member, which go from S3 (docs/without-cdk.md).
+DEPLOYED_FROM_S3 = "ses-production-access:deployedFromS3"
+# What DefaultStackSynthesizer and CliCredentialsStackSynthesizer add to a stack when they
+# check the bootstrap version (generate_bootstrap_version_rule, on by default).
+BOOTSTRAP_VERSION_PARAMETER = "BootstrapVersion"
+
+
+def may_send_template_body(stack: Stack) -> bool:
+    """Whether ``cdk deploy`` might send the stack's template as ``TemplateBody``, from what
+    the tree shows: a stack with a bootstrap version check is deployed from the bootstrap
+    bucket. Reading ``stack.synthesizer`` itself is left to ``sends_template_body``: for a
+    synthesizer made in Python, jsii prints a line of its own when it is read."""
+    return (
+        stack.node.try_get_context(DEPLOYED_FROM_S3) is None
+        and stack.node.try_find_child(BOOTSTRAP_VERSION_PARAMETER) is None
+    )
+
+
+def sends_template_body(stack: Stack) -> bool:
+    """Whether ``cdk deploy`` sends the stack's template as ``TemplateBody``: its
+    synthesizer adds no template asset (the cloud assembly then has no
+    ``stackTemplateAssetObjectUrl``)."""
+    return isinstance(stack.synthesizer, BootstraplessSynthesizer | LegacyStackSynthesizer)
 
 
 def code_bytes(features: frozenset[str]) -> int:
@@ -94,43 +121,38 @@ def code_bytes(features: frozenset[str]) -> int:
 
 @jsii.implements(IValidation)
 class TemplateSizeCheck:
-    """Warns on ``scope`` when the stack's template is over the TemplateBody limit."""
+    """Warns on ``scope`` when ``cdk deploy`` could send the stack's template only to a
+    bootstrapped environment although its synthesizer uploads none."""
 
     def __init__(self, stack: Stack, scope: IConstruct, features: set[str]) -> None:
         self._stack = stack
         self._scope = scope
         self._features = features
-        # Once: a second synthesis (assertions synthesize again) would measure the
-        # bootstrap rule that the first one added to the stack.
+        # Once: a second synthesis (assertions synthesize again) would measure it again.
         self._warned = False
 
     def validate(self) -> list[str]:
-        if self._warned:
+        if self._warned or not may_send_template_body(self._stack):
             return []
         try:
-            size, compact = template_bytes(self._stack)
+            characters = len(cli_yaml(json.loads(template_text(self._stack))))
         except Exception:  # synthesis itself reports whatever broke this, just after
             return []
-        limit = defaults.TEMPLATE_BODY_MAX_BYTES
-        if size <= limit:
+        limit = CLI_TEMPLATE_BODY_MAX_CHARACTERS
+        if characters <= limit or not sends_template_body(self._stack):
             return []
         features = frozenset(self._features)
         watcher = code_bytes(features) - code_bytes(features - {wire.FEATURE_WATCH})
-        flat = (
-            f"Give the stack suppress_template_indentation=True ({compact:,} bytes then), "
-            if compact < size
-            else ""
-        )
         message = (
-            f"The template of stack {self._stack.node.path} has {size:,} bytes (not counting "
-            "a CDK bootstrap version check, which only bootstrapped accounts pass), over "
-            f"CloudFormation's {limit:,}-byte limit for a template passed directly "
-            f"(TemplateBody); the watcher's code (watch=True) takes {watcher:,} of them. "
-            "cdk deploy uploads such a template to the CDK bootstrap bucket, so the "
-            "account and Region must be bootstrapped; an account that was never "
-            "bootstrapped, 'aws cloudformation deploy' without --s3-bucket, or a StackSet's "
-            f"TemplateBody cannot take it. {flat}{'set' if flat else 'Set'} watch=False "
-            "there, or acknowledge this warning where the template is deployed from S3."
+            f"cdk deploy sends the template of stack {self._stack.node.path} as "
+            f"{characters:,} characters of YAML, over the {limit:,} it sends as a "
+            f"TemplateBody: its synthesizer ({type(self._stack.synthesizer).__name__}) "
+            "uploads no template, so the CLI refuses to deploy it into an environment that "
+            "was never bootstrapped ('cdk bootstrap' is required). Use the "
+            "DefaultStackSynthesizer in a bootstrapped environment; or, where nothing can "
+            "be bootstrapped, deploy the plain template from S3 (ses-production-access "
+            f"template); or give watch=False (the watcher's code takes about {watcher:,} "
+            "bytes; a held request then waits for the next deployment)."
         )
         self._warned = True
         Annotations.of(self._scope).add_warning_v2(TEMPLATE_OVER_LIMIT, message)

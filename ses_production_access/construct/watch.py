@@ -1,12 +1,13 @@
-"""The watcher (``watch=True``): the stack's one function also runs on a schedule.
+"""The watcher (``watch=True``, the default): the stack's one function also runs on a schedule.
 
 No AWS event reports the review's decision, so the function looks for itself: one
 ``events.Rule`` per stack (construct ``SesProductionAccessHandler/Watch``) sends it, at
 a rate, the Regions the stack's instances manage and where to keep and tell their state.
-Each run reads ``GetAccount`` in those Regions (none once a Region is final), keeps each
-Region's state as JSON in the SSM parameter ``<prefix><Region>``, and tells a change to
-the topic and to the account's default event bus. The role may touch only those
-parameters, that topic and that bus.
+Each run reads ``GetAccount`` in those Regions (a final Region once a day), keeps each
+Region's state as JSON in the SSM parameter ``<prefix><Region>``, tells a change to the
+topic and to the account's default event bus, and sends a request that a deployment held
+back (kept in the Secrets Manager secret ``<prefix>held/<Region>``) once the account is
+ready. The role may touch only those parameters and secrets, that topic and that bus.
 """
 
 from __future__ import annotations
@@ -64,6 +65,19 @@ PARAMETERS_WILDCARD = (
 NO_TARGET_DLQ = (
     "A scheduled run that is not delivered loses nothing: the next run reads SES and the "
     "last recorded state again, and the function never raises, so nothing is retried."
+)
+HELD_WILDCARD = (
+    "The watcher keeps a request held back until the account is ready in one Secrets "
+    "Manager secret per Region, named <prefix>held/<Region>, made at run time (a secret's "
+    "ARN ends in 6 random characters): the wildcard stands for the Region and that suffix."
+)
+# What the function does with a held request's secret (Service Authorization Reference,
+# AWS Secrets Manager: each of these takes the Secret resource type).
+HELD_ACTIONS = (
+    "secretsmanager:CreateSecret",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:DeleteSecret",
 )
 
 
@@ -176,6 +190,12 @@ def check_watch_props(
 def default_parameter_prefix(stack: Stack) -> str:
     """``/ses-production-access/<stack name>/``: one prefix per stack, no fixed name."""
     return f"{defaults.WATCH_PARAMETER_PREFIX_ROOT}{stack.stack_name}/"
+
+
+def stack_name_prefix() -> str:
+    """``/ses-production-access/${AWS::StackName}/``: the prefix of a template deployed
+    under names its author does not know (the plain template, a StackSet's members)."""
+    return f"{defaults.WATCH_PARAMETER_PREFIX_ROOT}{Aws.STACK_NAME}/"
 
 
 def check_interval(value: object) -> Duration:
@@ -333,7 +353,8 @@ class _OneStatusBus:
         return [
             f"status_bus: the instances of stack {self._stack.node.path} that watch "
             f"(watch=True) name {len(distinct)} different buses ({', '.join(distinct)}); a "
-            "scheduled run tells one bus of a change, so give them the same status_bus."
+            "scheduled run tells one bus of a change, so give them the same status_bus, or "
+            "give every instance of the stack watch=False."
         ]
 
 
@@ -347,7 +368,6 @@ class Watcher(Construct):
         from aws_cdk import aws_events as events
         from aws_cdk import aws_events_targets as targets
 
-        from .size_warning import TemplateSizeCheck
 
         super().__init__(shared, id)
         self.settings = settings
@@ -355,14 +375,18 @@ class Watcher(Construct):
         self._status_buses: list[str] = []
         stack = Stack.of(self)
         shared.require(wire.FEATURE_WATCH)  # with the status event's sending (EVENTS)
-        if Token.is_unresolved(settings.parameter_prefix) or (
+        prefix = settings.parameter_prefix
+        if (Token.is_unresolved(prefix) and prefix != stack_name_prefix()) or (
             settings.topic is not None and Token.is_unresolved(settings.topic.topic_arn)
         ):
             shared.require(wire.FEATURE_VALIDATE)  # CloudFormation may resolve it to anything
 
         watch: dict[str, Any] = {
             wire.WATCH_REGIONS: Lazy.list(_Regions(self._regions)),
-            wire.PROP_PARAMETER_PREFIX: settings.parameter_prefix,
+            wire.PROP_PARAMETER_PREFIX: prefix,
+            wire.WATCH_INTERVAL: int(settings.interval.to_minutes()),
+            # From EventBridge's envelope: when the run was due (it spreads held requests).
+            wire.WATCH_TIME: events.EventField.time,
         }
         if settings.topic is not None:
             watch[wire.PROP_TOPIC_ARN] = settings.topic.topic_arn
@@ -395,6 +419,17 @@ class Watcher(Construct):
                 shared.role, {f"AwsSolutions-IAM5[Resource::{name}]": PARAMETERS_WILDCARD}
             )
         acknowledgements.acknowledge(self.rule, {"Serverless-EventBusDLQ": NO_TARGET_DLQ})
+        held = held_requests_arn(stack, settings.parameter_prefix)
+        shared.allow(
+            iam.PolicyStatement(
+                sid="WatchHeldRequests", actions=list(HELD_ACTIONS), resources=[held]
+            )
+        )
+        name = nag_name(stack, held)
+        if name is not None:
+            acknowledgements.acknowledge(
+                shared.role, {f"AwsSolutions-IAM5[Resource::{name}]": HELD_WILDCARD}
+            )
         shared.allow(
             iam.PolicyStatement(
                 sid="WatchDefaultBus",
@@ -424,7 +459,6 @@ class Watcher(Construct):
                         },
                     )
                 )
-        self.node.add_validation(TemplateSizeCheck(stack, self, shared.features))
 
     def resource_properties(self) -> dict[str, str]:
         """What each custom resource passes on, so that deployments keep the record too."""
@@ -459,6 +493,13 @@ class Watcher(Construct):
         if isinstance(existing, cls):
             return existing
         return cls(shared, WATCH_ID, settings=settings)
+
+
+def held_requests_arn(stack: Stack, prefix: str) -> str:
+    """The ARN of every held request's secret under ``prefix`` in the stack's Region:
+    ``arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:<prefix>held/*`` (the name, then
+    the 6 random characters Secrets Manager adds)."""
+    return account_arn(stack, "secretsmanager", f"secret:{prefix}held/*")
 
 
 def parameters_arn(stack: Stack, prefix: str) -> str:

@@ -19,6 +19,8 @@ from typing import Any
 from aws_cdk import App, BootstraplessSynthesizer, CfnOutput, CfnParameter, Stack
 
 from ..construct.access import SesProductionAccess
+from ..construct.size_warning import DEPLOYED_FROM_S3
+from ..construct.watch import stack_name_prefix
 from ..wire import EVENT_BUS_ARN_PATTERN, PROP_STATUS_BUS_ARN
 from .plain import CONSTRUCT_ID, STACK_NAME
 
@@ -39,6 +41,8 @@ def member_template(organization_id: str, details: dict[str, Any]) -> dict[str, 
             synthesizer=BootstraplessSynthesizer(),
             analytics_reporting=False,
         )
+        # Given to CloudFormation from S3 or as a TemplateBody, never to cdk deploy.
+        stack.node.set_context(DEPLOYED_FROM_S3, True)
         bus = CfnParameter(
             stack,
             STATUS_BUS_PARAMETER,
@@ -55,6 +59,8 @@ def member_template(organization_id: str, details: dict[str, Any]) -> dict[str, 
             CONSTRUCT_ID,
             **details,
             status_bus=bus.value_as_string,
+            # Every account x Region deploys its own stack instance: one prefix each.
+            watch_parameter_prefix=stack_name_prefix(),
             # The StackSet's template stays the same from one synthesis to the next: a
             # change would update every stack instance of the organisation.
             refresh_on_deploy=False,

@@ -31,6 +31,8 @@ from aws_cdk import (
 )
 
 from ..construct.access import SesProductionAccess
+from ..construct.size_warning import DEPLOYED_FROM_S3
+from ..construct.watch import stack_name_prefix
 from ..props.values import ContactLanguage, MailType
 
 STACK_NAME = "SesProductionAccess"
@@ -139,6 +141,8 @@ def plain_template() -> dict[str, Any]:
             synthesizer=BootstraplessSynthesizer(),
             analytics_reporting=False,
         )
+        # Given to CloudFormation from S3 or as a TemplateBody, never to cdk deploy.
+        stack.node.set_context(DEPLOYED_FROM_S3, True)
         _build(stack)
         assembly = app.synth()
         path = Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
@@ -201,6 +205,8 @@ def _build(stack: Stack) -> None:
         refresh_on_deploy=False,
         # The person deploying acknowledges it with the parameter (a rule checks it).
         acknowledge_sending_policy=True,
+        # One stack may be deployed under many names in an account: a prefix each.
+        watch_parameter_prefix=stack_name_prefix(),
     )
 
     # CloudFormation refuses any other value already (AllowedValues); the rule states

@@ -60,9 +60,19 @@ def test_the_function_is_the_service_token_of_a_custom_resource_with_a_service_t
     assert props["ServiceTimeout"] == "240"
 
 
-def test_stack_holds_only_log_group_role_function_and_custom_resource() -> None:
+def test_stack_holds_log_group_role_function_custom_resource_and_the_schedule() -> None:
     stack = make_stack()
     add(stack)
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    assert sorted(r["Type"] for r in resources.values()) == sorted(
+        [RESOURCE_TYPE, "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Logs::LogGroup",
+         "AWS::Events::Rule", "AWS::Lambda::Permission"]
+    )  # fmt: skip
+
+
+def test_without_the_watcher_the_stack_holds_only_four_resources() -> None:
+    stack = make_stack()
+    add(stack, watch=False)
     resources = Template.from_stack(stack).to_json()["Resources"]
     assert sorted(r["Type"] for r in resources.values()) == sorted(
         [RESOURCE_TYPE, "AWS::IAM::Role", "AWS::Lambda::Function", "AWS::Logs::LogGroup"]
@@ -71,7 +81,7 @@ def test_stack_holds_only_log_group_role_function_and_custom_resource() -> None:
 
 def test_role_allows_ses_reads_requests_its_stacks_status_and_its_own_log_group() -> None:
     stack = make_stack()
-    add(stack)
+    add(stack, watch=False)  # the watcher's statements: tests/construct/test_watch.py
     template = Template.from_stack(stack)
     log_group_id = next(iter(template.find_resources("AWS::Logs::LogGroup")))
     role = next(iter(template.find_resources("AWS::IAM::Role").values()))
@@ -167,6 +177,7 @@ def test_properties_carry_the_api_values_and_the_region() -> None:
         "AdditionalContactEmailAddresses": ["ops@example.com", "legal@example.com"],
         "FailOnDenied": "false",
         "WhenNotReady": "HOLD",
+        "ParameterPrefix": "/ses-production-access/Stack/",
     }
 
 
@@ -307,6 +318,9 @@ def test_construct_ids_are_stable() -> None:
             "Stack/SesProductionAccessHandler/LogGroup/Resource",
             "Stack/SesProductionAccessHandler/Role/Resource",
             "Stack/SesProductionAccessHandler/Function/Resource",
+            "Stack/SesProductionAccessHandler/Watch/Schedule/Resource",
+            "Stack/SesProductionAccessHandler/Watch/Schedule/"
+            "AllowEventRuleStackSesProductionAccessHandlerFunction840C6A93",
         ]
     )
 

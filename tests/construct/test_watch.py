@@ -1,12 +1,12 @@
-"""What watch=True puts in a stack: one schedule that runs the shared function with the
-Regions of every instance, the parameter prefix and the topic; the custom resources keep
-the record too; the role may touch only those parameters, that topic and the default bus.
-And the props' checks at synth."""
+"""What the watcher (on by default) puts in a stack: one schedule that runs the shared
+function with the Regions of every instance, the parameter prefix, the topic, the rate and
+the scheduled event's time; the custom resources keep the record too; the role may touch
+only those parameters, the held requests' secrets, that topic and the default bus. And the
+props' checks at synth."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,14 +20,19 @@ from support.stacks import add, make_stack
 
 from ses_production_access import wire
 from ses_production_access.construct.size_warning import TEMPLATE_OVER_LIMIT
+from ses_production_access.construct.template_yaml import cli_yaml
 from ses_production_access.inline.code import inline_code
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
 TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:ses-decisions"
 WATCH_ACTIONS = {
     "ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter", "sns:Publish",
-    "events:PutEvents", "kms:GenerateDataKey", "kms:Decrypt",
+    "events:PutEvents", "kms:GenerateDataKey", "kms:Decrypt", "secretsmanager:CreateSecret",
+    "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue",
+    "secretsmanager:DeleteSecret",
 }  # fmt: skip
+# Where the template's schedule input puts EventBridge's scheduled event's time.
+TIME = "2026-12-07T12:05:00Z"
 
 
 # A use case description as long as SES takes: with the watcher, over 51,200 bytes.
@@ -45,11 +50,21 @@ def the_rule(template: Template) -> dict[str, Any]:
     return dict(rule)
 
 
-def schedule_input(template: Template) -> dict[str, Any]:
-    """The rule's one target input, parsed (it must be a plain JSON string here)."""
+def input_template(template: Template) -> Any:
+    """The rule's one target's input template (a string, or an Fn::Join with tokens): the
+    watch input with the scheduled event's time, through an InputTransformer."""
     (target,) = the_rule(template)["Properties"]["Targets"]
-    assert isinstance(target["Input"], str), target["Input"]
-    parsed: dict[str, Any] = json.loads(target["Input"])
+    transformer = target["InputTransformer"]
+    assert transformer["InputPathsMap"] == {"time": "$.time"}
+    return transformer["InputTemplate"]
+
+
+def schedule_input(template: Template) -> dict[str, Any]:
+    """What the function gets for a run at TIME (the template must be a plain string here):
+    EventBridge puts the envelope's time, a JSON string, where <time> stands."""
+    text = input_template(template)
+    assert isinstance(text, str), text
+    parsed: dict[str, Any] = json.loads(text.replace("<time>", json.dumps(TIME)))
     return parsed
 
 
@@ -72,12 +87,20 @@ def function_code(template: Template) -> str:
     return code
 
 
-# --- Off by default ---------------------------------------------------------------------
+# --- On by default ----------------------------------------------------------------------
 
 
-def test_watch_is_off_by_default_no_schedule_no_permission_no_watch_code() -> None:
+def test_watch_is_on_by_default() -> None:
     stack = make_stack()
     add(stack)
+    template = Template.from_stack(stack)
+    the_rule(template)
+    assert "def watch_run(" in function_code(template)
+
+
+def test_watch_false_means_no_schedule_no_permission_no_watch_code() -> None:
+    stack = make_stack()
+    add(stack, watch=False)
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::Events::Rule", 0)
     template.resource_count_is("AWS::Lambda::Permission", 0)
@@ -137,6 +160,8 @@ def test_the_schedule_sends_every_region_the_prefix_and_the_topic() -> None:
             "Regions": ["eu-west-1", "us-east-1"],
             "ParameterPrefix": "/ses-production-access/Stack/",
             "TopicArn": TOPIC_ARN,
+            "IntervalMinutes": 60,
+            "Time": TIME,
         }
     }
 
@@ -152,21 +177,21 @@ def test_without_a_topic_the_schedule_names_none() -> None:
 def test_an_environment_agnostic_stack_watches_the_stack_region_as_a_token() -> None:
     stack = make_stack(region=None)
     add(stack, watch=True)
-    (target,) = the_rule(Template.from_stack(stack))["Properties"]["Targets"]
-    joined = target["Input"]["Fn::Join"]
+    joined = input_template(Template.from_stack(stack))["Fn::Join"]
     assert joined[0] == ""
     assert {"Ref": "AWS::Region"} in joined[1]
     text = "".join(p if isinstance(p, str) else "REGION" for p in joined[1])
-    assert json.loads(text)["SesProductionAccessWatch"]["Regions"] == ["REGION"]
+    watch = json.loads(text.replace("<time>", json.dumps(TIME)))["SesProductionAccessWatch"]
+    assert watch["Regions"] == ["REGION"]
 
 
 def test_a_topic_of_the_stack_is_referenced_in_the_schedule() -> None:
     stack = make_stack()
     own = sns.Topic(stack, "Decisions")
     add(stack, watch=True, watch_topic=own)
-    (target,) = the_rule(Template.from_stack(stack))["Properties"]["Targets"]
+    joined = input_template(Template.from_stack(stack))["Fn::Join"]
     topic_id = stack.get_logical_id(own.node.default_child)  # type: ignore[arg-type]
-    assert {"Ref": topic_id} in target["Input"]["Fn::Join"][1]
+    assert {"Ref": topic_id} in joined[1]
 
 
 def test_eventbridge_may_invoke_the_function_for_this_rule_only() -> None:
@@ -467,89 +492,69 @@ def _warnings(stack: cdk.Stack) -> list[str]:
     return [str(w.entry.data) for w in found]
 
 
-def test_a_template_over_the_template_body_limit_is_a_warning_naming_its_bytes(
-    tmp_path: Path,
+def _cli_characters(tmp_path: Path, name: str) -> int:
+    written = json.loads((tmp_path / f"{name}.template.json").read_text())
+    return len(cli_yaml(written))
+
+
+@pytest.mark.parametrize(
+    "synthesizer", [cdk.BootstraplessSynthesizer, cdk.LegacyStackSynthesizer]
+)
+def test_a_stack_that_cdk_deploy_sends_as_a_template_body_is_warned_over_the_limit(
+    tmp_path: Path, synthesizer: type
 ) -> None:
+    """Such a synthesizer uploads no template: the CDK CLI sends its YAML as TemplateBody up
+    to 50 x 1,024 characters and needs a bootstrapped environment above (aws-cdk-cli,
+    template-body-parameter.ts; tests/ecosystem/test_cdk_cli.py holds the measure to it)."""
     app = cdk.App(outdir=str(tmp_path))
-    stack = cdk.Stack(
-        app, "Plain",
-        # Written as an account that was never bootstrapped takes it: the measure is exact.
-        synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
-    )  # fmt: skip
-    add(stack, watch=True, use_case_description=LONGEST_DESCRIPTION)
+    stack = cdk.Stack(app, "Plain", synthesizer=synthesizer())
+    add(stack, use_case_description=LONGEST_DESCRIPTION)
     app.synth()
-    size = (tmp_path / "Plain.template.json").stat().st_size
-    assert size > 51_200
+    characters = _cli_characters(tmp_path, "Plain")
+    assert characters > 51_200
     (warning,) = _warnings(stack)
-    assert f"has {size:,} bytes" in warning
-    assert "51,200" in warning
-    assert "bootstrap" in warning
-    assert "TemplateBody" in warning
-    assert "StackSet" in warning
+    assert f"as {characters:,} characters of YAML" in warning
+    assert "over the 51,200 it sends as a TemplateBody" in warning
+    assert f"({synthesizer.__name__})" in warning
+    assert "'cdk bootstrap' is required" in warning
     assert TEMPLATE_OVER_LIMIT in warning
     watcher = len(json.dumps(inline_code(frozenset(_handler_features(stack))))) - len(
         json.dumps(inline_code(frozenset(_handler_features(stack)) - {wire.FEATURE_WATCH}))
     )
-    assert f"takes {watcher:,} of them" in warning
+    assert f"takes about {watcher:,} bytes" in warning
 
 
-def test_the_warning_of_an_indented_template_gives_its_size_without_indentation(
-    tmp_path: Path,
-) -> None:
-    app = cdk.App(outdir=str(tmp_path))
-    stack = cdk.Stack(
-        app, "Plain", synthesizer=cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=False)
-    )
-    add(stack, watch=True, use_case_description=LONGEST_DESCRIPTION)
-    app.synth()
-    text = (tmp_path / "Plain.template.json").read_text()
-    flat = len(json.dumps(json.loads(text), separators=(",", ":")).encode())
-    (warning,) = _warnings(stack)
-    assert f"Give the stack suppress_template_indentation=True ({flat:,} bytes then)" in warning
-
-
-def test_the_warning_of_an_unindented_template_does_not_offer_it_again(tmp_path: Path) -> None:
-    app = cdk.App(outdir=str(tmp_path))
-    env = cdk.Environment(account="123456789012", region="eu-west-1")
-    stack = cdk.Stack(app, "Plain", env=env, suppress_template_indentation=True)
+@pytest.mark.parametrize("rule", [True, False])
+def test_no_size_warning_for_a_stack_deployed_from_the_bootstrap_bucket(rule: bool) -> None:
+    """The DefaultStackSynthesizer adds the template as an asset (manifest.json's
+    stackTemplateAssetObjectUrl): cdk deploy uses TemplateURL whatever its size."""
+    app = cdk.App()
+    synthesizer = cdk.DefaultStackSynthesizer(generate_bootstrap_version_rule=rule)
+    stack = cdk.Stack(app, "Big", synthesizer=synthesizer)
     for region in ("eu-west-1", "us-east-1"):
-        add(stack, region, region=region, watch=True, use_case_description=LONGEST_DESCRIPTION)
-    (warning,) = _warnings(stack)
-    assert "suppress_template_indentation" not in warning
-    assert "Set watch=False there" in warning
-
-
-def test_the_warning_sits_on_the_watcher_and_can_be_acknowledged() -> None:
-    stack = make_stack()
-    add(stack, watch=True, use_case_description=LONGEST_DESCRIPTION)
-    cdk.Annotations.of(stack).acknowledge_warning(TEMPLATE_OVER_LIMIT, "deployed from S3")
+        add(stack, region, region=region, use_case_description=LONGEST_DESCRIPTION)
     assert _warnings(stack) == []
 
 
-def test_with_a_bootstrap_rule_the_warning_counts_the_template_without_it(
-    tmp_path: Path,
-) -> None:
+def test_no_size_warning_with_the_default_synthesizer_however_large() -> None:
+    stack = make_stack()
+    add(stack, use_case_description=LONGEST_DESCRIPTION)
+    assert _warnings(stack) == []
+
+
+def test_no_size_warning_for_a_bootstrapless_stack_within_the_limit(tmp_path: Path) -> None:
     app = cdk.App(outdir=str(tmp_path))
-    stack = make_stack(app)
-    add(stack, watch=True, use_case_description=LONGEST_DESCRIPTION)
+    stack = cdk.Stack(app, "Small", synthesizer=cdk.BootstraplessSynthesizer())
+    add(stack, watch=False)
     app.synth()
-    written = json.loads((tmp_path / "Stack.template.json").read_text())
-    assert "CheckBootstrapVersion" in written["Rules"]
-    del written["Rules"], written["Parameters"]
-    (warning,) = _warnings(stack)
-    shown = int(re.search(r"has ([\d,]+) bytes", warning).group(1).replace(",", ""))  # type: ignore[union-attr]
-    assert shown == len(json.dumps(written, indent=1).encode("utf-8"))
-
-
-def test_no_size_warning_without_the_watcher() -> None:
-    stack = make_stack()
-    add(stack)
+    assert _cli_characters(tmp_path, "Small") <= 51_200
     assert _warnings(stack) == []
 
 
-def test_no_size_warning_for_a_watching_stack_within_the_limit() -> None:
-    stack = make_stack()
-    add(stack, watch=True)
+def test_the_warning_can_be_acknowledged() -> None:
+    stack = cdk.Stack(cdk.App(), "Plain", synthesizer=cdk.BootstraplessSynthesizer())
+    add(stack, use_case_description=LONGEST_DESCRIPTION)
+    cdk.Annotations.of(stack).acknowledge_warning(TEMPLATE_OVER_LIMIT, "deployed from S3")
     assert _warnings(stack) == []
 
 
@@ -560,9 +565,18 @@ def test_no_size_warning_for_a_watching_stack_within_the_limit() -> None:
     ("props", "message"),
     [
         ({"watch": "true"}, r"watch must be True or False, got str 'true'"),
-        ({"watch_interval": cdk.Duration.hours(2)}, r"watch_interval is set but watch is False"),
-        ({"watch_topic": "arn"}, r"watch_topic is set but watch is False: .* set watch=True"),
-        ({"watch_parameter_prefix": "/x/"}, r"watch_parameter_prefix is set but watch is False"),
+        (
+            {"watch": False, "watch_interval": cdk.Duration.hours(2)},
+            r"watch_interval is set but watch is False",
+        ),
+        (
+            {"watch": False, "watch_topic": "arn"},
+            r"watch_topic is set but watch is False: .* set watch=True",
+        ),
+        (
+            {"watch": False, "watch_parameter_prefix": "/x/"},
+            r"watch_parameter_prefix is set but watch is False",
+        ),
     ],
 )
 def test_fails_on_watch_props_without_watch(props: dict[str, Any], message: str) -> None:
@@ -644,8 +658,8 @@ def test_fails_on_a_fifo_watch_topic() -> None:
 @pytest.mark.parametrize(
     ("first", "second", "message"),
     [
-        ({"watch": True}, {}, r"watch False differs from the True of another"),
-        ({}, {"watch": True}, r"watch True differs from the False of another"),
+        ({}, {"watch": False}, r"watch False differs from the True of another"),
+        ({"watch": False}, {}, r"watch True differs from the False of another"),
         (
             {"watch": True},
             {"watch": True, "watch_interval": cdk.Duration.minutes(30)},

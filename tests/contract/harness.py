@@ -109,6 +109,7 @@ class Deployment:
         self.cloudformation = cloudformation
         self.receiver = receiver
         self.stack_id = cloudformation.stack_id
+        self.parameters = dict(parameters or {})
         self.properties = artefact.resource_properties(STACK_REGION, ACCOUNT, parameters)
         # Added to the function's environment (as a Lambda setting would be).
         self.environment = dict(environment or {})
@@ -172,11 +173,11 @@ class Deployment:
         assert physical_id, "delete before any answer"
         return self.send(self.event("Delete", PhysicalResourceId=physical_id))
 
-    def scheduled(self) -> Invocation:
-        """What the template's one schedule sends the function (no custom resource event:
-        nothing is answered)."""
-        (schedule,) = self.artefact.schedules(STACK_REGION, ACCOUNT)
-        return self.send(copy.deepcopy(schedule.event))
+    def scheduled(self, at: str | None = None) -> Invocation:
+        """What the template's one schedule sends the function for a run at ``at`` (by
+        default SCHEDULED_AT); no custom resource event: nothing is answered."""
+        (schedule,) = self.artefact.schedules(STACK_REGION, ACCOUNT, self.parameters)
+        return self.send(schedule.event_at(at) if at else schedule.event)
 
     def send(self, event: dict[str, Any]) -> Invocation:
         attempts_before = len(self.receiver.attempts)

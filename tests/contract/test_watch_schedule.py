@@ -18,6 +18,7 @@ from support.moto_server import MOTO_ACCOUNT, moto_server
 
 from contract import ses_endpoint as ses
 from contract.cloud_assembly import (
+    SCHEDULED_AT,
     Artefact,
     example_app_command,
     read_artefact,
@@ -106,6 +107,7 @@ class Peers:
             "AWS_ENDPOINT_URL_SSM": self.url,
             "AWS_ENDPOINT_URL_SNS": self.url,
             "AWS_ENDPOINT_URL_EVENTBRIDGE": self.url,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": self.url,
         }
 
     def parameter(self, region: str, prefix: str = PREFIX) -> dict[str, Any] | None:
@@ -194,6 +196,8 @@ def test_the_template_schedules_the_one_function_hourly_with_the_watch_input(
             "ParameterPrefix": PREFIX,
             "TopicArn": f"arn:aws:sns:{STACK_REGION}:{ACCOUNT}:{TOPIC_NAME}",
             "StatusBusArn": STATUS_BUS,
+            "IntervalMinutes": 60,
+            "Time": SCHEDULED_AT,  # the envelope's time, through the rule's InputTransformer
         }
     }
     functions = [r for r in watching.template["Resources"].values()
@@ -345,6 +349,8 @@ def test_the_example_app_schedules_its_one_function(example: Artefact) -> None:
             "Regions": [STACK_REGION],
             "ParameterPrefix": EXAMPLE_PREFIX,
             "TopicArn": EXAMPLE_TOPIC,
+            "IntervalMinutes": 60,
+            "Time": SCHEDULED_AT,
         }
     }
     functions = [r for r in example.template["Resources"].values()

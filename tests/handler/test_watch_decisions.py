@@ -101,12 +101,127 @@ def test_a_newer_change_goes_to_every_channel_once(index: ModuleType) -> None:
     assert seen.send == CHANNELS
 
 
+# The record's ObservedAt is 11:00; the runs below are at these epoch seconds.
+AN_HOUR_LATER = 1795694400.0  # 2026-11-26T12:00:00Z
+A_DAY_LATER = AN_HOUR_LATER + 23 * 3600
+
+
 @pytest.mark.parametrize(("members", "final"), [(GRANTED, True), (DENIED, True), (PENDING, False)])
-def test_a_final_region_costs_no_ses_call(
+def test_a_final_region_costs_no_ses_call_within_a_day(
     index: ModuleType, members: dict[str, str], final: bool
 ) -> None:
-    assert index.needs_ses(record(index, **members)) is not final
-    assert index.needs_ses(None) is True
+    assert index.needs_ses(record(index, **members), AN_HOUR_LATER) is not final
+    assert index.needs_ses(None, AN_HOUR_LATER) is True
+
+
+@pytest.mark.parametrize("members", [GRANTED, DENIED])
+def test_a_final_region_is_read_again_a_day_after_its_last_read(
+    index: ModuleType, members: dict[str, str]
+) -> None:
+    """PRODUCTION can go to PROBATION or SHUTDOWN and an appeal can turn DENIED into
+    GRANTED: no AWS event says so (docs/watching.md), so a final Region is read daily."""
+    assert index.needs_ses(record(index, **members), A_DAY_LATER) is True
+
+
+def test_a_record_without_a_readable_time_is_read_again(index: ModuleType) -> None:
+    old = {**record(index, **GRANTED), "ObservedAt": "yesterday"}
+    assert index.needs_ses(old, AN_HOUR_LATER) is True
+
+
+def test_the_held_flag_is_recorded_and_a_change_of_it_alone_is_not_told(
+    index: ModuleType,
+) -> None:
+    seen = index.observe(record(index), data(index), ACCOUNT, REGION, CHANNELS, NOW, True)
+    assert seen.record["HeldRequest"] is True
+    assert seen.send == ()
+
+
+# --- When a held request may go out -------------------------------------------------
+
+HOUR = 3600.0
+
+
+def test_a_held_request_goes_out_in_one_run_of_every_four_at_the_default_rate(
+    index: ModuleType,
+) -> None:
+    runs = [AN_HOUR_LATER + n * HOUR for n in range(8)]
+    due = [index.request_due(ACCOUNT, at, 60) for at in runs]
+    assert due.count(True) == 2
+    assert due.index(True) < 4
+
+
+def test_accounts_are_spread_over_the_four_hourly_slots(index: ModuleType) -> None:
+    accounts = [f"{n:012d}" for n in range(100000000000, 100000000008)]
+    slots = {min(n for n in range(4) if index.request_due(a, n * HOUR, 60)) for a in accounts}
+    assert slots == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("minutes", [5, 60, 90, 360, 1440])
+def test_every_account_gets_a_slot_whatever_the_rate(index: ModuleType, minutes: int) -> None:
+    for account in ("123456789012", "210987654321", "000000000007"):
+        runs = [n * minutes * 60.0 for n in range(4 * 60 // minutes + 1)]
+        assert any(index.request_due(account, at, minutes) for at in runs), account
+
+
+def test_a_run_without_its_time_may_send(index: ModuleType) -> None:
+    """An input from an older template has no Time: nothing to spread by."""
+    assert index.request_due(ACCOUNT, None, 60) is True
+
+
+def test_the_run_time_comes_from_the_schedule_input(index: ModuleType) -> None:
+    raw = {"Regions": ["eu-west-1"], "ParameterPrefix": "/p/", "IntervalMinutes": 30,
+           "Time": "2026-11-26T12:00:00Z"}  # fmt: skip
+    watch = index.parse_watch(raw)
+    assert (watch.interval_minutes, watch.scheduled_at) == (30, AN_HOUR_LATER)
+
+
+def test_held_requests_are_kept_under_the_prefix_by_region(index: ModuleType) -> None:
+    assert index.held_request_name("/ses/prod/", "eu-west-1") == "/ses/prod/held/eu-west-1"
+
+
+# --- What a deployment leaves for the schedule ----------------------------------------
+
+
+def desired(index: ModuleType, **changes: Any) -> Any:
+    base = index.Desired("eu-west-1", "TRANSACTIONAL", "https://example.com",
+                         additional_contact_email_addresses=("ops@example.com",),
+                         when_not_ready="HOLD")  # fmt: skip
+    return index.dataclasses.replace(base, **changes)
+
+
+def outcome(index: ModuleType, status: str = "SUCCESS", **members: str) -> Any:
+    return index.Outcome(status, "id", data(index, **members))
+
+
+def test_a_successful_answer_in_the_sandbox_leaves_a_held_request(index: ModuleType) -> None:
+    assert index.is_held(outcome(index, Ready="false"), desired(index)) is True
+
+
+@pytest.mark.parametrize("members", [PENDING, GRANTED, DENIED])
+def test_an_open_or_decided_review_leaves_nothing_held(
+    index: ModuleType, members: dict[str, str]
+) -> None:
+    assert index.is_held(outcome(index, **members), desired(index)) is False
+
+
+def test_report_only_leaves_nothing_held(index: ModuleType) -> None:
+    assert index.is_held(outcome(index), desired(index, report_only=True)) is False
+
+
+def test_a_failed_answer_leaves_nothing_held(index: ModuleType) -> None:
+    """WhenNotReady.FAIL: the deployment fails and rolls back."""
+    assert index.is_held(outcome(index, "FAILED"), desired(index)) is False
+
+
+def test_a_held_request_keeps_what_it_will_send_and_reads_back_the_same(
+    index: ModuleType,
+) -> None:
+    wanted = desired(index, contact_language="JA", use_case_description="Receipts.")
+    kept = index.held_properties(wanted)
+    assert not {"FailOnDenied", "ParameterPrefix", "TopicArn", "StatusBusArn"} & set(kept)
+    again = index.parse_properties(kept, None)
+    assert again.put_account_details_params() == wanted.put_account_details_params()
+    assert again.when_not_ready == "HOLD"
 
 
 def test_after_a_deployment_the_status_bus_is_not_told_twice(index: ModuleType) -> None:

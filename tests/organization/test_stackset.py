@@ -304,13 +304,15 @@ def test_member_template_has_no_asset_no_bootstrap_version_and_no_cdk_metadata(
 
 
 def test_nothing_in_the_member_template_has_a_fixed_name(member: dict[str, Any]) -> None:
-    # IAM is global: a fixed name collides in the second Region of an account.
+    # IAM is global: a fixed name collides in the second Region of an account. A name
+    # that refers to another resource (a Lambda permission's FunctionName) is no fixed name.
     named = {
         logical_id: sorted(
-            key for key in resource.get("Properties", {}) if key.endswith("Name")
+            key for key, value in resource.get("Properties", {}).items()
+            if key.endswith("Name") and isinstance(value, str)
         )
         for logical_id, resource in member["Resources"].items()
-    }
+    }  # fmt: skip
     assert all(keys == [] for keys in named.values()), named
 
 
@@ -328,15 +330,32 @@ def test_each_instance_manages_ses_in_its_own_region_with_the_details_fixed(
     assert "SynthesizedAt" not in properties
 
 
-def test_member_role_may_put_events_on_the_status_bus_parameter_only(
+def test_member_role_may_put_events_on_the_status_bus_and_its_default_bus_only(
     member: dict[str, Any],
 ) -> None:
     role = member_resource(member, "AWS::IAM::Role")
     statements = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     put = [s for s in statements if "events:PutEvents" in str(s["Action"])]
     assert [(s["Action"], s["Resource"]) for s in put] == [
-        ("events:PutEvents", {"Ref": "StatusBusArn"})
-    ]
+        ("events:PutEvents", {"Ref": "StatusBusArn"}),
+        (
+            "events:PutEvents",
+            {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:"
+             "event-bus/default"},
+        ),
+    ]  # fmt: skip
+
+
+def test_every_member_watches_its_account_under_its_own_stack_name(
+    member: dict[str, Any],
+) -> None:
+    """A held request is sent by the instance's own schedule, and the roll-up hears of
+    each change, with no StackSet update (docs/organization.md)."""
+    properties = member_resource(member, "Custom::SesProductionAccess")["Properties"]
+    assert properties["ParameterPrefix"] == {
+        "Fn::Join": ["", ["/ses-production-access/", {"Ref": "AWS::StackName"}, "/"]]
+    }
+    member_resource(member, "AWS::Events::Rule")
 
 
 def test_member_status_bus_parameter_refuses_anything_but_an_event_bus_arn(

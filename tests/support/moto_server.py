@@ -1,5 +1,5 @@
-"""moto's server on 127.0.0.1 (an independent peer for EventBridge, SQS, SSM and SNS), and
-the environment that points boto3 clients at it."""
+"""moto's server on 127.0.0.1 (an independent peer for EventBridge, SQS, SSM, SNS and
+Secrets Manager), and the environment that points boto3 clients at it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from moto.server import ThreadedMotoServer
 
 # moto's default account: the test events' StackId names the same one.
 MOTO_ACCOUNT = "123456789012"
-SERVICES = ("EVENTBRIDGE", "SQS", "SSM", "SNS")
+SERVICES = ("EVENTBRIDGE", "SQS", "SSM", "SNS", "SECRETS_MANAGER")
 
 
 @contextmanager

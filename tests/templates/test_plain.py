@@ -11,7 +11,6 @@ import pytest
 
 from ses_production_access import wire
 from ses_production_access.construct.access import OUTPUT_DESCRIPTIONS
-from ses_production_access.defaults import TEMPLATE_BODY_MAX_BYTES
 from ses_production_access.inline.code import inline_code
 from ses_production_access.templates.plain import ACKNOWLEDGEMENT, plain_template, template_json
 
@@ -113,20 +112,32 @@ def test_template_has_no_cdk_metadata(body: dict[str, Any]) -> None:
 
 def test_template_has_no_asset_and_carries_the_handler_inline(body: dict[str, Any]) -> None:
     function = _of_type(body, "AWS::Lambda::Function")["Properties"]
-    # Its values are parameters: the handler checks them at deploy time (feature validate).
-    features = frozenset({wire.FEATURE_VALIDATE})
+    # Its values are parameters: the handler checks them at deploy time (feature validate);
+    # the watcher, on by default, sends a held request (feature watch).
+    features = frozenset({wire.FEATURE_VALIDATE, wire.FEATURE_WATCH})
     assert function["Code"] == {"ZipFile": inline_code(features)}
     assert function["Handler"] == "index.handler"
     assert "S3Bucket" not in json.dumps(body)
 
 
-def test_template_has_the_constructs_four_resources(body: dict[str, Any]) -> None:
+def test_template_has_the_constructs_resources_with_the_watcher(body: dict[str, Any]) -> None:
     assert sorted(r["Type"] for r in body["Resources"].values()) == [
+        "AWS::Events::Rule",
         "AWS::IAM::Role",
         "AWS::Lambda::Function",
+        "AWS::Lambda::Permission",
         "AWS::Logs::LogGroup",
         "Custom::SesProductionAccess",
     ]
+
+
+def test_the_watchers_records_are_under_the_stacks_own_name(body: dict[str, Any]) -> None:
+    """Two stacks of the template in one account and Region never share a record or a
+    held request."""
+    resource = _of_type(body, "Custom::SesProductionAccess")["Properties"]
+    assert resource["ParameterPrefix"] == {
+        "Fn::Join": ["", ["/ses-production-access/", {"Ref": "AWS::StackName"}, "/"]]
+    }
 
 
 def test_template_outputs_the_state_under_the_attribute_names(body: dict[str, Any]) -> None:
@@ -147,8 +158,13 @@ def test_template_groups_and_labels_the_parameters_for_the_console(
     assert set(interface["ParameterLabels"]) == set(body["Parameters"])
 
 
-def test_template_fits_the_direct_template_body_limit(body: dict[str, Any]) -> None:
-    assert len(template_json(body).encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES == 51_200
+# CloudFormation takes a template of up to 1 MB from S3 (CreateStack API reference,
+# TemplateURL: "a maximum size of 1 MB"; docs/without-cdk.md says who deploys it from there).
+TEMPLATE_URL_MAX_BYTES = 1024 * 1024
+
+
+def test_template_is_within_what_cloudformation_takes_from_s3(body: dict[str, Any]) -> None:
+    assert len(template_json(body).encode("utf-8")) <= TEMPLATE_URL_MAX_BYTES
 
 
 def test_template_rule_states_the_stack_needs_the_acknowledgement(body: dict[str, Any]) -> None:
