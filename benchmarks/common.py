@@ -47,7 +47,8 @@ SES_OPERATIONS = ("GetAccount", "PutAccountDetails")
 AWS_CUSTOM_RESOURCE_CALLS = {"GetAccount": 1, "PutAccountDetails": 1}
 
 RESOURCE_LIMIT = 5
-TEMPLATE_AIM_BYTES = 40_000  # room left for the features still to come
+# CloudFormation's limit for a template from S3 (TemplateURL: CreateStack API reference).
+TEMPLATE_URL_MAX_BYTES = 1024 * 1024
 HANDLER_SOURCE = ROOT / "lambda" / "index.py"
 CLI = Path(sys.executable).parent / "ses-production-access"
 ALTERNATIVES_STATED = {"aws_custom_resource": 6, "provider": 7}

@@ -94,3 +94,106 @@ def test_cdk_synth_of_the_example_app_writes_its_stack_without_credentials(
     )
     types = {resource["Type"] for resource in template["Resources"].values()}
     assert {"Custom::SesProductionAccess", "AWS::Lambda::Function"} <= types
+
+
+# --- What the CLI sends: TemplateBody or TemplateURL ------------------------------------
+
+BODY_PARAMETER = Path(__file__).resolve().parent / "cli_body_parameter.js"
+# Strings a YAML writer must quote, escape or write as a block, beside what templates hold.
+AWKWARD = {
+    "Values": ["", "yes", "No", "~", "0755", "12:30", "1e3", ".5", "2026-12-07", "<<", "- x",
+               "-x", "?", ": a", "a: b", "a #b", "a#b", "#x", 'say "hi"', "it's \"x\"",
+               "tab\tin", "ctl\u0001x", "nbsp\u00a0x", "é ü", "trail ", " lead", "x:", "---x",
+               "...", "line1\nline2", "line1\nline2\n", "line1\nline2\n\n", "  indented\nx\n",
+               "a\n\nb\n", "end\n  ", "[x]", "{x}", "*a", "&a", "!t", "%p", "@a", "`b", "|",
+               ">", "a,b", "Fn::GetAtt", 1, 2.5, -3, True, False, None, [], {},
+               [[1, [2, 3]], {"k": [{"a": 1, "b": {"c": []}}]}]],
+    "Key: with colon": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::b/*"]]},
+    "yes": 1,
+    "": 2,
+    "multi\nline": 3,
+}  # fmt: skip
+
+
+def cli_body_parameter(
+    template: dict[str, Any], tmp_path: Path, *, asset_url: str = "", bootstrapped: bool
+) -> dict[str, Any]:
+    """The pinned CLI's own makeBodyParameter for ``template``, offline."""
+    outdir = tmp_path / f"out-{bootstrapped}"
+    outdir.mkdir()
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template))
+    done = subprocess.run(
+        ["node", str(BODY_PARAMETER), str(path), str(outdir), asset_url,
+         "yes" if bootstrapped else "no"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _bootstrapless_template(watch: bool, tmp_path: Path) -> dict[str, Any]:
+    import aws_cdk as cdk
+
+    from ses_production_access import MailType, SesProductionAccess
+
+    app = cdk.App(outdir=str(tmp_path / f"synth-{watch}"))
+    stack = cdk.Stack(app, "Small", synthesizer=cdk.BootstraplessSynthesizer())
+    SesProductionAccess(stack, "SesProductionAccess", mail_type=MailType.TRANSACTIONAL,
+                        website_url="https://example.com", acknowledge_sending_policy=True,
+                        watch=watch)  # fmt: skip
+    template: dict[str, Any] = app.synth().get_stack_by_name("Small").template
+    return template
+
+
+@pytest.mark.parametrize("name", ["plain", "awkward", "bootstrapless"])
+def test_the_size_warning_measures_the_yaml_the_cli_measures(name: str, tmp_path: Path) -> None:
+    from ses_production_access import plain_template
+    from ses_production_access.construct.template_yaml import cli_yaml
+
+    template = {
+        "plain": plain_template,
+        "awkward": lambda: AWKWARD,
+        "bootstrapless": lambda: _bootstrapless_template(False, tmp_path),
+    }[name]()
+    sent = cli_body_parameter(template, tmp_path, bootstrapped=True)
+    assert sent["yamlLength"] == len(cli_yaml(template))
+
+
+def test_without_a_template_asset_the_cli_sends_a_small_template_as_its_body(
+    tmp_path: Path,
+) -> None:
+    from ses_production_access.construct.template_yaml import cli_yaml
+
+    template = _bootstrapless_template(False, tmp_path)
+    assert len(cli_yaml(template)) <= 51_200
+    sent = cli_body_parameter(template, tmp_path, bootstrapped=False)
+    assert sent == {"parameter": "TemplateBody", "error": None, "yamlLength": len(cli_yaml(template))}
+
+
+def test_without_a_template_asset_the_cli_refuses_a_large_one_unbootstrapped(
+    tmp_path: Path,
+) -> None:
+    from ses_production_access.construct.template_yaml import cli_yaml
+
+    template = _bootstrapless_template(True, tmp_path)
+    assert len(cli_yaml(template)) > 51_200
+    sent = cli_body_parameter(template, tmp_path, bootstrapped=False)
+    assert sent["error"] == 'Template too large to deploy ("cdk bootstrap" is required)'
+
+
+def test_with_a_template_asset_the_cli_deploys_from_its_url(tmp_path: Path) -> None:
+    sent = cli_body_parameter(
+        {"Resources": {}}, tmp_path,
+        asset_url="s3://cdk-hnb659fds-assets-123456789012-eu-west-1/x.json", bootstrapped=False,
+    )  # fmt: skip
+    assert sent["parameter"] == "TemplateURL"
+
+
+def test_make_synth_prints_no_size_warning(tmp_path: Path, home: Path) -> None:
+    """`make synth` on a fresh clone: cdk synth of app.py with cdk.json as cdk init writes
+    it (path metadata on) says nothing of the template's size."""
+    run = npx_cdk("synth", "--no-notices", "-q", "-o", str(tmp_path / "cdk.out"), home=home)
+    assert run.returncode == 0, run.stderr
+    assert "templateOverTemplateBodyLimit" not in run.stdout + run.stderr
+    assert "TemplateBody" not in run.stdout + run.stderr

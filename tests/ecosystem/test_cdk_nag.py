@@ -37,10 +37,13 @@ INHERENT = {
     # The readiness reads: every identity and configuration set of the instance's Region.
     SES_READ.format(kind="identity"): "GetEmailIdentity",
     SES_READ.format(kind="configuration-set"): "GetEmailIdentity",
-    # The watcher (on in the example): one parameter per Region under the stack's prefix,
-    # and a schedule whose missed run the next one catches up.
+    # The watcher (on by default): one parameter and at most one held request's secret per
+    # Region under the stack's prefix, and a schedule whose missed run the next one catches up.
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>"
     ":parameter/ses-production-access/SesProductionAccessExample/*]": "prefix",
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>"
+    ":<AWS::AccountId>:secret:/ses-production-access/SesProductionAccessExample/held/*]":
+    "6 random characters",
     "Serverless-EventBusDLQ": "next run",
 }
 # cdk-nag 3.x reads acknowledgements from this construct metadata, written by

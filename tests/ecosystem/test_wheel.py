@@ -175,8 +175,9 @@ def test_installed_console_script_writes_the_plain_template_outside_the_repo(
     assert done.returncode == 0, done.stderr
     template = json.loads((tmp_path / "plain.json").read_text())
     shipped = installed_wheel.handler().read_text()
-    # Its values are parameters: the deploy-time checks go with it (feature validate).
-    assert inline_code(template) == slim(shipped, features=("validate",))
+    # Its values are parameters: the deploy-time checks go with it (feature validate); the
+    # watcher is on by default (feature watch, which needs events).
+    assert inline_code(template) == slim(shipped, features=("validate", "watch", "events"))
     assert "WebsiteURL" in template["Parameters"]
 
 
