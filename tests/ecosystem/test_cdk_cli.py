@@ -151,11 +151,13 @@ def test_the_size_warning_measures_the_yaml_the_cli_measures(name: str, tmp_path
     from ses_production_access import plain_template
     from ses_production_access.construct.template_yaml import cli_yaml
 
-    template = {
-        "plain": plain_template,
-        "awkward": lambda: AWKWARD,
-        "bootstrapless": lambda: _bootstrapless_template(False, tmp_path),
-    }[name]()
+    template: dict[str, Any]
+    if name == "plain":
+        template = plain_template()
+    elif name == "awkward":
+        template = AWKWARD
+    else:
+        template = _bootstrapless_template(False, tmp_path)
     sent = cli_body_parameter(template, tmp_path, bootstrapped=True)
     assert sent["yamlLength"] == len(cli_yaml(template))
 
@@ -168,7 +170,8 @@ def test_without_a_template_asset_the_cli_sends_a_small_template_as_its_body(
     template = _bootstrapless_template(False, tmp_path)
     assert len(cli_yaml(template)) <= 51_200
     sent = cli_body_parameter(template, tmp_path, bootstrapped=False)
-    assert sent == {"parameter": "TemplateBody", "error": None, "yamlLength": len(cli_yaml(template))}
+    expected = {"parameter": "TemplateBody", "error": None, "yamlLength": len(cli_yaml(template))}
+    assert sent == expected
 
 
 def test_without_a_template_asset_the_cli_refuses_a_large_one_unbootstrapped(
