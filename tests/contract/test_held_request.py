@@ -176,7 +176,7 @@ def run(held: Held | Deployment, at: str = DUE) -> None:
     assert invocation.run.exit_code == 0, invocation.output
     assert not invocation.run.timed_out, invocation.output
     assert "Traceback" not in invocation.output
-    for value in deployment.last("Create").secrets()[3:]:  # the sensitive properties
+    for value in deployment.invocations[0].secrets()[3:]:  # the Create's sensitive properties
         assert value not in invocation.output
 
 
@@ -292,3 +292,17 @@ def test_the_plain_templates_parameters_are_the_held_requests_values(
         (put,) = deployed.ses.calls(PUT)
         assert put.json()["UseCaseDescription"] == PLAIN_PARAMETERS["UseCaseDescription"]
         assert put.json()["ContactLanguage"] == PLAIN_PARAMETERS["ContactLanguage"]
+
+
+def test_a_run_that_cannot_reach_the_store_sends_nothing_and_the_next_catches_up(
+    held: Held, peers: Peers
+) -> None:
+    becomes_ready(held.ses)
+    record_before = peers.record(f"{held.prefix}{STACK_REGION}")
+    held.deployment.environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = "http://127.0.0.1:9"
+    run(held)
+    assert held.puts() == 0
+    assert peers.record(f"{held.prefix}{STACK_REGION}") == record_before  # nothing unverified
+    held.deployment.environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = peers.url
+    run(held)
+    assert held.puts() == 1

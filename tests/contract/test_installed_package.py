@@ -44,5 +44,6 @@ def test_installed_stacks_inline_code_is_the_stripped_handler_the_wheel_ships(
     with zipfile.ZipFile(installed_wheel.wheel) as archive:
         shipped = archive.read(WHEEL_HANDLER)
     assert installed_wheel.handler().read_bytes() == shipped
-    # The venv's Python is this one: ast.unparse writes the same text.
-    assert code == slim(shipped.decode("utf-8"), features=())
+    # The venv's Python is this one: ast.unparse writes the same text. The watcher is on by
+    # default (feature watch, which needs events).
+    assert code == slim(shipped.decode("utf-8"), features=("watch", "events"))

@@ -78,9 +78,9 @@ def test_plain_template_runs_the_constructs_handler_with_its_deploy_time_checks(
     artefacts: dict[str, Artefact],
 ) -> None:
     # Its values are parameters, so the handler checks them (feature validate); the
-    # example app's were checked at synth and its handler watches instead.
+    # example app's were checked at synth. Both watch (the default).
     plain_code = (artefacts[PLAIN].code_dir / "index.py").read_text()
-    assert plain_code == inline_code(frozenset({wire.FEATURE_VALIDATE}))
+    assert plain_code == inline_code(frozenset({wire.FEATURE_VALIDATE, wire.FEATURE_WATCH}))
     example_code = (artefacts[EXAMPLE].code_dir / "index.py").read_text()
     assert example_code == inline_code(frozenset({wire.FEATURE_WATCH}))
     assert artefacts[PLAIN].handler == artefacts[EXAMPLE].handler == "index.handler"

@@ -277,3 +277,118 @@ def test_regions_are_watched_once_each_in_order(index: ModuleType) -> None:
 def test_parameter_names_are_the_prefix_and_the_region(index: ModuleType) -> None:
     assert index.parameter_name("/ses/prod/", "eu-west-1") == "/ses/prod/eu-west-1"
     assert index.parameter_name("/ses/prod", "eu-west-1") == "/ses/prod/eu-west-1"
+
+
+def test_denied_to_granted_after_an_appeal_is_told_everywhere(index: ModuleType) -> None:
+    seen = observe(index, record(index, **DENIED), data(index, **GRANTED))
+    assert seen.send == CHANNELS
+    assert seen.previous == "DENIED"
+
+
+# --- A held request at a scheduled run, without I/O -------------------------------------
+# ask_again with a kept request and an account whose GetAccount answers are scripted; the
+# readiness checks stand replaced by their verdict (they are tested on their own).
+
+
+class Account:
+    """What SesAccount offers submit(): GetAccount answers in turn, PutAccountDetails counted."""
+
+    def __init__(self, index: ModuleType, *states: Any) -> None:
+        self.index = index
+        self.states = list(states)
+        self.puts: list[Any] = []
+
+    def get_account(self) -> Any:
+        return self.states.pop(0) if len(self.states) > 1 else self.states[0]
+
+    def put_account_details(self, desired: Any, before: Any) -> None:
+        self.puts.append(desired)
+
+    def pause(self, seconds: float) -> bool:
+        return False
+
+
+class Kept:
+    """A held request in its store: read, claimed (once, or never), forgotten."""
+
+    def __init__(self, index: ModuleType, claimable: bool = True) -> None:
+        self.properties = index.held_properties(desired(index))
+        self.claimable = claimable
+        self.claims = 0
+        self.forgotten = False
+
+    def read(self, name: str) -> Any:
+        return None if self.forgotten else (self.properties, "v1")
+
+    def claim(self, name: str, properties: Any, version: str) -> bool:
+        self.claims += 1
+        return self.claimable
+
+    def forget(self, name: str) -> None:
+        self.forgotten = True
+
+
+SANDBOX_STATE = {"ProductionAccessEnabled": False}
+PENDING_STATE = {"ProductionAccessEnabled": False, "Details": {"ReviewDetails": {"Status": "PENDING", "CaseId": "1770"}}}  # fmt: skip
+
+
+def ask(index: ModuleType, monkeypatch: pytest.MonkeyPatch, ready: bool, account: Account,
+        kept: Kept, due: bool = True) -> Any:  # fmt: skip
+    verdict = index.Readiness(() if ready else ("NO_VERIFIED_IDENTITY",), ready)
+
+    def check(ses: Any, wanted: Any, state: Any, physical_id: str) -> Any:
+        return verdict, index.held_outcome(wanted, state, verdict, physical_id)
+
+    monkeypatch.setattr(index, "check_readiness", check)
+    before = index.AccountState.from_get_account(SANDBOX_STATE)
+    return index.ask_again(account, kept, "/p/held/eu-west-1", before, due)
+
+
+def test_held_and_still_not_ready_sends_nothing_and_keeps_the_request(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account, kept = Account(index, index.AccountState()), Kept(index)
+    state, readiness, still = ask(index, monkeypatch, False, account, kept)
+    assert account.puts == []
+    assert (readiness.ready, still, kept.claims) == (False, True, 0)
+    assert index.sandbox_status(state) == "SANDBOX"
+
+
+def test_held_then_ready_is_submitted_once_and_forgotten_once_pending(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pending = index.AccountState.from_get_account(PENDING_STATE)
+    account, kept = Account(index, pending), Kept(index)
+    state, readiness, still = ask(index, monkeypatch, True, account, kept)
+    (sent,) = account.puts
+    assert sent.put_account_details_params() == desired(index).put_account_details_params()
+    assert (readiness.ready, still, kept.forgotten) == (True, False, True)
+    assert index.sandbox_status(state) == "PENDING_REVIEW"
+
+
+def test_a_ready_request_outside_the_accounts_slot_waits(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account, kept = Account(index, index.AccountState()), Kept(index)
+    _, _, still = ask(index, monkeypatch, True, account, kept, due=False)
+    assert (account.puts, still, kept.claims) == ([], True, 0)
+
+
+def test_a_request_another_run_has_claimed_is_not_sent_again(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account, kept = Account(index, index.AccountState()), Kept(index, claimable=False)
+    _, _, still = ask(index, monkeypatch, True, account, kept)
+    assert (account.puts, still, kept.claims) == ([], True, 1)
+
+
+def test_an_accepted_request_is_forgotten_before_ses_shows_its_review(
+    index: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GetAccount is eventually consistent: once SES has taken the request, submit()
+    reports the review it opened, so the request is not sent again at the next run."""
+    account, kept = Account(index, index.AccountState()), Kept(index)
+    state, _, still = ask(index, monkeypatch, True, account, kept)
+    assert len(account.puts) == 1
+    assert index.sandbox_status(state) == "PENDING_REVIEW"
+    assert (still, kept.forgotten) == (False, True)
