@@ -329,7 +329,10 @@ class Kept:
 
 
 SANDBOX_STATE = {"ProductionAccessEnabled": False}
-PENDING_STATE = {"ProductionAccessEnabled": False, "Details": {"ReviewDetails": {"Status": "PENDING", "CaseId": "1770"}}}  # fmt: skip
+PENDING_STATE = {
+    "ProductionAccessEnabled": False,
+    "Details": {"ReviewDetails": {"Status": "PENDING", "CaseId": "1770"}},
+}
 
 
 def ask(index: ModuleType, monkeypatch: pytest.MonkeyPatch, ready: bool, account: Account,
