@@ -1798,6 +1798,21 @@ def notification(record: Mapping[str, Any]) -> tuple[str, str]:
 
 # Keeping the record and telling the team.
 
+# The record's members, by the type each must have (any may be absent).
+RECORD_STRINGS = (*DATA_KEYS, "Account", "Region", "ObservedAt", "PreviousSandboxStatus")
+
+
+def readable_record(record: object) -> bool:
+    """Whether a parameter's JSON is a record this code wrote: an object whose members have
+    their types (a record of another shape would fail every run that reads it)."""
+    if not isinstance(record, dict):
+        return False
+    strings = all(isinstance(record.get(key, ""), str) for key in RECORD_STRINGS)
+    undelivered = record.get("Undelivered", [])
+    channels = isinstance(undelivered, list) and all(isinstance(c, str) for c in undelivered)
+    return strings and channels and isinstance(record.get(HELD_KEY, False), bool)
+
+
 class Records:
     """The SSM parameters that hold each Region's last known state (JSON)."""
 
@@ -1815,11 +1830,11 @@ class Records:
             record = json.loads(value)
         except ValueError:
             record = None
-        if not isinstance(record, dict):
-            # Unreadable: as if absent, so that this run rewrites it.
+        if not readable_record(record):
+            # Unreadable (written by hand, say): as if absent, so that this run rewrites it.
             logger.warning("The record %s is unreadable: it is written anew", name)
             return None
-        return record
+        return dict(record)
 
     def write(self, name: str, record: Mapping[str, Any]) -> None:
         self._ssm.put_parameter(

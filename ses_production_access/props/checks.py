@@ -188,7 +188,19 @@ def check_use_case_description(value: object) -> str | None:
             f"use_case_description {shown(value)} is longer than SES accepts "
             f"({wire.USE_CASE_DESCRIPTION_MAX_LENGTH} characters): shorten it."
         )
+    check_text("use_case_description", value)
     return value
+
+
+def check_text(prop: str, value: str) -> None:
+    """Free text SES and the SDK take: no control character but line breaks and tabs, no
+    lone surrogate (it would pass synth and break the deployment)."""
+    problem = rules.text_character_problem(value)
+    if problem:
+        raise ValueError(
+            f"{prop}: {problem}, a control character or lone surrogate that SES's request "
+            "cannot carry: remove it (line breaks and tabs are fine)."
+        )
 
 
 def check_contacts(value: object) -> list[str] | None:
@@ -271,6 +283,8 @@ def check_use_case(use_case: object, use_case_description: object) -> str | None
                 f"use_case.{field.name} must be a non-empty answer to "
                 f"{QUESTIONS[field.name]!r}, got {answer!r}."
             )
+        if not is_token(answer):
+            check_text(f"use_case.{field.name}", answer)
     rendered = use_case.render()
     limit = wire.USE_CASE_DESCRIPTION_MAX_LENGTH
     if is_token(rendered) or len(rendered) <= limit:

@@ -55,6 +55,24 @@ def invisible_character(text: str) -> str | None:
     return None
 
 
+# In free text (the use case): a line break and a tab are text; any other control character
+# or a lone surrogate is not, and a UTF-8 encoder (boto3's JSON body) refuses a surrogate.
+TEXT_CONTROLS_ALLOWED = ("\n", "\t")
+
+
+def text_character_problem(text: str) -> str | None:
+    """'character N is U+XXXX (NAME)' for the first control character (but a line break or
+    a tab) or lone surrogate of free text, else None."""
+    for position, character in enumerate(text, start=1):
+        if character in TEXT_CONTROLS_ALLOWED:
+            continue
+        if unicodedata.category(character) in ("Cc", "Cs"):
+            name = unicodedata.name(character, "")
+            shown = f" {name}" if name else ""
+            return f"character {position} is U+{ord(character):04X}{shown}"
+    return None
+
+
 def host_name_problem(host: str) -> HostProblem | None:
     """Why ``host`` is not a public DNS name a reviewer or a mail server could reach."""
     try:

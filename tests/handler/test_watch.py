@@ -264,3 +264,23 @@ def test_a_delete_removes_its_regions_parameter(
     deploy(index, world, response_receiver, Ses({"eu-west-1": ["pending"]}), "create")
     deploy(index, world, response_receiver, Ses({"eu-west-1": ["pending"]}), "delete")
     assert world.parameter("eu-west-1") is None
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["not JSON", "[1, 2]", '{"Undelivered": 5}', '{"SandboxStatus": 7}', '{"HeldRequest": "no"}'],
+)
+def test_an_unreadable_record_is_treated_as_absent_and_written_anew_once(
+    index: ModuleType, world: World, caplog: pytest.LogCaptureFixture, damaged: str
+) -> None:
+    """A parameter written by hand (or by anything else) must not stop the Region: the run
+    reads SES, writes a record of its own, and says so once."""
+    boto3.client("ssm", region_name=HOME).put_parameter(
+        Name=f"{PREFIX}eu-west-1", Value=damaged, Type="String", Overwrite=True
+    )
+    ses = Ses({"eu-west-1": ["pending"]})
+    assert tick(index, world, ses, "eu-west-1") == {"eu-west-1": "PENDING_REVIEW"}
+    assert world.parameter("eu-west-1")["SandboxStatus"] == "PENDING_REVIEW"  # type: ignore[index]
+    assert tick(index, world, ses, "eu-west-1") == {"eu-west-1": "PENDING_REVIEW"}
+    assert caplog.text.count("is unreadable: it is written anew") == 1
+    assert world.topic.read() == []  # as a first look: nothing told

@@ -92,6 +92,35 @@ def test_accepts_a_use_case_description_of_exactly_5000_characters() -> None:
     add(use_case_description="x" * 5000)
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("Receipts \ud800 only.", r"character 10 is U\+D800"),  # a lone surrogate
+        ("Receipts\x00only.", r"character 9 is U\+0000"),
+        ("Receipts\x1b[31m only.", r"character 9 is U\+001B"),
+        ("Receipts\r\nonly.", r"character 9 is U\+000D"),
+    ],
+)
+def test_fails_on_a_control_character_or_lone_surrogate_in_the_use_case_description(
+    text: str, where: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^use_case_description: {where}.*remove it"):
+        add(use_case_description=text)
+
+
+def test_accepts_line_breaks_and_tabs_in_the_use_case_description() -> None:
+    add(use_case_description="Receipts:\n\t- orders\n\t- refunds")
+
+
+def test_fails_on_a_control_character_in_a_use_case_answer_naming_the_answer() -> None:
+    from ses_production_access import UseCase
+
+    answers = UseCase(mailing_list="Sign-ups.", bounces_and_complaints="The list.",
+                      opt_out="A link.", sending_rate="Low\x07.")  # fmt: skip
+    with pytest.raises(ValueError, match=r"^use_case.sending_rate: character 4 is U\+0007"):
+        add(use_case=answers)
+
+
 def test_fails_on_an_empty_contact_list() -> None:
     with pytest.raises(ValueError, match=r"^additional_contact_email_addresses holds 0 .*1 to 4"):
         add(additional_contact_email_addresses=[])
