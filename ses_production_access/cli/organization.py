@@ -22,6 +22,7 @@ import re
 import sys
 import threading
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -209,10 +210,17 @@ def latest_states(
                     continue
                 del running[query_id]
                 found = [parse_row(fields) for fields in answer.get("results") or []]
-                if len(found) >= LATEST_STATE_ROWS and len(prefix) < ACCOUNT_ID_LENGTH:
+                if len(found) < LATEST_STATE_ROWS:
+                    rows.extend(found)
+                elif len(prefix) < ACCOUNT_ID_LENGTH:
                     pending.extend(f"{prefix}{digit}" for digit in "0123456789")
                 else:
-                    rows.extend(found)
+                    # One account with a full page: more rows than its Regions can make (a
+                    # member writing made-up Regions, say). What is shown would be a part.
+                    raise QueryError(
+                        f"account {printable(prefix)} alone fills a page of "
+                        f"{LATEST_STATE_ROWS:,} rows: the roll-up cannot be read whole."
+                    )
             if running:
                 # Never past the deadline: the query is stopped and said in time.
                 sleep(max(0.0, min(interval, deadline - clock())))
@@ -235,12 +243,25 @@ _KEYS = ("SandboxStatus", "ReviewStatus", "CaseId", "EnforcementStatus", "Sendin
          LAST_REPORT)
 
 
+def printable(value: str) -> str:
+    """``value`` with every control, format or line-separator character escaped (``\\n``,
+    ``\\x1b``): what members sent must not forge a row or drive the terminal."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") or character == "\\"
+        else character
+        for character in value
+    )
+
+
 def table(rows: Sequence[RollupRow]) -> str:
     cells = [
-        [row.account, row.region,
-         *("-" if row.values[key] == wire.ABSENT else row.values[key] for key in _KEYS)]
+        [printable(value) for value in (
+            row.account, row.region,
+            *("-" if row.values[key] == wire.ABSENT else row.values[key] for key in _KEYS),
+        )]
         for row in rows
-    ]
+    ]  # fmt: skip
     widths = [max([len(c), *(len(line[i]) for line in cells)]) for i, c in enumerate(COLUMNS)]
     return "\n".join(
         "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
@@ -253,7 +274,7 @@ def summary(rows: Sequence[RollupRow], log_group: str, days: int) -> str:
         return f"No account x Region has reported to {log_group} in the last {days} days."
     accounts = len({row.account for row in rows})
     counts = Counter(row.status for row in rows)
-    parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    parts = ", ".join(f"{n} {printable(status)}" for status, n in sorted(counts.items()))
     plural = "s" if accounts != 1 else ""
     return f"{len(rows)} account x Region rows in {accounts} account{plural}: {parts}."
 

@@ -7,6 +7,7 @@ StopQuery)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -347,3 +348,53 @@ def test_fails_organization_with_both_a_log_group_and_a_stack_as_bad_usage(cli: 
     ran = cli.run("organization", "--log-group", LOG_GROUP, "--stack", "Admin")
     assert ran.code == EXIT_USAGE
     assert "not allowed with argument" in ran.err
+
+
+def test_organization_escapes_what_members_sent_so_no_row_is_forged(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    """A Region or case id is whatever a member wrote: a newline would print a row of its
+    own, an escape sequence would drive the terminal."""
+    forged = "eu-west-1\n999999999999  us-east-1  PRODUCTION"
+    logs.rows = [
+        report("111111111111", forged, "SANDBOX", CaseId="\x1b[2J\x1b]0;owned\x07"),
+    ]
+    ran = run(cli)
+    header, line, total = ran.lines()
+    assert "\x1b" not in ran.out
+    assert "\\n999999999999" in line
+    assert "\\x1b[2J" in line
+    assert total.endswith("1 SANDBOX.")
+
+
+class _FullPages:
+    """A Logs Insights client whose every query returns a full page of one account's rows
+    (no I/O): made-up Regions, as a member could write them."""
+
+    def __init__(self) -> None:
+        self.prefixes: list[str] = []
+
+    ACCOUNT = "111111111111"
+
+    def start_query(self, *, queryString: str, **_: Any) -> dict[str, str]:
+        found = re.search(r"like /\^([0-9]+)/", queryString)
+        self.prefixes.append(found.group(1) if found else "")
+        return {"queryId": str(len(self.prefixes) - 1)}
+
+    def get_query_results(self, *, queryId: str) -> dict[str, Any]:
+        row = [{"field": "detail.Account", "value": self.ACCOUNT},
+               {"field": "detail.Region", "value": "xx-made-up-1"}]  # fmt: skip
+        mine = self.ACCOUNT.startswith(self.prefixes[int(queryId)])
+        return {"status": "Complete", "results": [row] * LATEST_STATE_ROWS if mine else []}
+
+    def stop_query(self, *, queryId: str) -> dict[str, bool]:
+        return {"success": True}
+
+
+def test_fails_organization_when_one_account_alone_fills_a_page() -> None:
+    """The deepest split is a whole account id: a full page there is never shown as the
+    whole roll-up (docs/command-line.md)."""
+    client = _FullPages()
+    with pytest.raises(QueryError, match=r"111111111111 alone fills a page of 10,000 rows"):
+        latest_states(client, LOG_GROUP, (0, 1), float("inf"), sleep=lambda s: None)
+    assert "111111111111" in client.prefixes  # split down to the whole account id
