@@ -31,7 +31,7 @@ from ses_production_access import MailType, SesProductionAccess, wire  # noqa: E
 from ses_production_access.construct.size_warning import code_bytes  # noqa: E402
 from ses_production_access.construct.template_yaml import (  # noqa: E402
     CLI_TEMPLATE_BODY_MAX_CHARACTERS,
-    cli_yaml,
+    cli_characters,
 )
 from ses_production_access.defaults import TEMPLATE_BODY_MAX_BYTES  # noqa: E402
 from ses_production_access.organization.stackset import SesProductionAccessStackSet  # noqa: E402
@@ -105,7 +105,7 @@ def row(name: str, text: str, deployers: str) -> None:
     template = json.loads(text)
     written = len(text.encode("utf-8"))
     compact = len(json.dumps(template, separators=(",", ":")).encode("utf-8"))
-    yaml = len(cli_yaml(template))
+    yaml = cli_characters(template)
     print(f"{name:48} {written:8,} {compact:8,} {yaml:8,}  {deployers}")
 
 
@@ -130,7 +130,7 @@ def main() -> None:
     for name, watch in (("one instance, BootstraplessSynthesizer", True),
                         ("the same, watch=False", False)):  # fmt: skip
         text = single_instance(cdk.BootstraplessSynthesizer(), watch)
-        fits = len(cli_yaml(json.loads(text))) <= CLI_TEMPLATE_BODY_MAX_CHARACTERS
+        fits = cli_characters(json.loads(text)) <= CLI_TEMPLATE_BODY_MAX_CHARACTERS
         row(name, text, "cdk deploy unbootstrapped" if fits else "cdk deploy, bootstrapped only")
     body = plain.template_json()
     fits = len(body.encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES

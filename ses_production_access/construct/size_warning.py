@@ -35,7 +35,7 @@ from constructs import IConstruct, IValidation
 
 from .. import wire
 from ..inline.code import inline_code
-from .template_yaml import CLI_TEMPLATE_BODY_MAX_CHARACTERS, cli_yaml
+from .template_yaml import CLI_TEMPLATE_BODY_MAX_CHARACTERS, cli_characters
 
 TEMPLATE_OVER_LIMIT = "ses-production-access:templateOverTemplateBodyLimit"
 """The warning's id (acknowledge it with ``Annotations.of(scope).acknowledge_warning``)."""
@@ -135,7 +135,7 @@ class TemplateSizeCheck:
         if self._warned or not may_send_template_body(self._stack):
             return []
         try:
-            characters = len(cli_yaml(json.loads(template_text(self._stack))))
+            characters = cli_characters(json.loads(template_text(self._stack)))
         except Exception:  # synthesis itself reports whatever broke this, just after
             return []
         limit = CLI_TEMPLATE_BODY_MAX_CHARACTERS

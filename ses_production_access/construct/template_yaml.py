@@ -59,6 +59,12 @@ def cli_yaml(template: object) -> str:
     return _node(template, "", top=True) + "\n"
 
 
+def cli_characters(template: object) -> int:
+    """The length the CLI compares with its limit: a JavaScript string's, in UTF-16 code
+    units (a character outside the Basic Multilingual Plane counts twice)."""
+    return len(cli_yaml(template).encode("utf-16-le")) // 2
+
+
 def _node(value: object, indent: str, top: bool = False) -> str:
     """A value after "key:" or "- " (block collections start on their own line)."""
     if isinstance(value, dict) and value:

@@ -360,7 +360,7 @@ def test_organization_escapes_what_members_sent_so_no_row_is_forged(
         report("111111111111", forged, "SANDBOX", CaseId="\x1b[2J\x1b]0;owned\x07"),
     ]
     ran = run(cli)
-    header, line, total = ran.lines()
+    _header, line, total = ran.lines()
     assert "\x1b" not in ran.out
     assert "\\n999999999999" in line
     assert "\\x1b[2J" in line

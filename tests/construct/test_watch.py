@@ -20,7 +20,7 @@ from support.stacks import add, make_stack
 
 from ses_production_access import wire
 from ses_production_access.construct.size_warning import TEMPLATE_OVER_LIMIT
-from ses_production_access.construct.template_yaml import cli_yaml
+from ses_production_access.construct.template_yaml import cli_characters
 from ses_production_access.inline.code import inline_code
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
@@ -494,7 +494,7 @@ def _warnings(stack: cdk.Stack) -> list[str]:
 
 def _cli_characters(tmp_path: Path, name: str) -> int:
     written = json.loads((tmp_path / f"{name}.template.json").read_text())
-    return len(cli_yaml(written))
+    return cli_characters(written)
 
 
 @pytest.mark.parametrize(

@@ -101,7 +101,7 @@ def test_cdk_synth_of_the_example_app_writes_its_stack_without_credentials(
 BODY_PARAMETER = Path(__file__).resolve().parent / "cli_body_parameter.js"
 # Strings a YAML writer must quote, escape or write as a block, beside what templates hold.
 AWKWARD = {
-    "Values": ["", "yes", "No", "~", "0755", "12:30", "1e3", ".5", "2026-12-07", "<<", "- x",
+    "Values": ["", "\U0001f4e7 counts twice in JavaScript", "yes", "No", "~", "0755", "12:30", "1e3", ".5", "2026-12-07", "<<", "- x",
                "-x", "?", ": a", "a: b", "a #b", "a#b", "#x", 'say "hi"', "it's \"x\"",
                "tab\tin", "ctl\u0001x", "nbsp\u00a0x", "é ü", "trail ", " lead", "x:", "---x",
                "...", "line1\nline2", "line1\nline2\n", "line1\nline2\n\n", "  indented\nx\n",
@@ -149,7 +149,7 @@ def _bootstrapless_template(watch: bool, tmp_path: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("name", ["plain", "awkward", "bootstrapless"])
 def test_the_size_warning_measures_the_yaml_the_cli_measures(name: str, tmp_path: Path) -> None:
     from ses_production_access import plain_template
-    from ses_production_access.construct.template_yaml import cli_yaml
+    from ses_production_access.construct.template_yaml import cli_characters
 
     template: dict[str, Any]
     if name == "plain":
@@ -159,28 +159,28 @@ def test_the_size_warning_measures_the_yaml_the_cli_measures(name: str, tmp_path
     else:
         template = _bootstrapless_template(False, tmp_path)
     sent = cli_body_parameter(template, tmp_path, bootstrapped=True)
-    assert sent["yamlLength"] == len(cli_yaml(template))
+    assert sent["yamlLength"] == cli_characters(template)
 
 
 def test_without_a_template_asset_the_cli_sends_a_small_template_as_its_body(
     tmp_path: Path,
 ) -> None:
-    from ses_production_access.construct.template_yaml import cli_yaml
+    from ses_production_access.construct.template_yaml import cli_characters
 
     template = _bootstrapless_template(False, tmp_path)
-    assert len(cli_yaml(template)) <= 51_200
+    assert cli_characters(template) <= 51_200
     sent = cli_body_parameter(template, tmp_path, bootstrapped=False)
-    expected = {"parameter": "TemplateBody", "error": None, "yamlLength": len(cli_yaml(template))}
+    expected = {"parameter": "TemplateBody", "error": None, "yamlLength": cli_characters(template)}
     assert sent == expected
 
 
 def test_without_a_template_asset_the_cli_refuses_a_large_one_unbootstrapped(
     tmp_path: Path,
 ) -> None:
-    from ses_production_access.construct.template_yaml import cli_yaml
+    from ses_production_access.construct.template_yaml import cli_characters
 
     template = _bootstrapless_template(True, tmp_path)
-    assert len(cli_yaml(template)) > 51_200
+    assert cli_characters(template) > 51_200
     sent = cli_body_parameter(template, tmp_path, bootstrapped=False)
     assert sent["error"] == 'Template too large to deploy ("cdk bootstrap" is required)'
 
