@@ -1515,9 +1515,10 @@ def status_detail(trigger: str, record: Mapping[str, Any]) -> dict[str, Any]:
     """The status event's detail, for a deployment and the watcher alike: the ``record``
     its caller made (Account, Region and the state, none of it sensitive; the watcher's
     also ObservedAt and PreviousSandboxStatus) with why (Trigger), without the watcher's
-    bookkeeping (Undelivered)."""
+    bookkeeping (Undelivered, Owner)."""
     detail = {**record, "Trigger": trigger}
-    detail.pop("Undelivered", None)
+    for bookkeeping in ("Undelivered", "Owner"):
+        detail.pop(bookkeeping, None)
     return detail
 
 
@@ -1627,6 +1628,10 @@ WATCH_TIME = "Time"
 SPREAD_HOURS = 4
 # The record's flag: a held request is kept for this Region (in Secrets Manager).
 HELD_KEY = "HeldRequest"
+# The record's owner: the custom resource (stack and logical id) that last deployed its
+# Region. Its Delete alone removes the record: a renamed construct (a Create under the new
+# logical id, then the Delete of the old one) or another stack of the same prefix keeps it.
+OWNER_KEY = "Owner"
 # The properties a held request keeps: what PutAccountDetails sends, and the rule.
 HELD_PROPERTIES = (
     PROP_REGION, PROP_MAIL_TYPE, PROP_WEBSITE_URL, PROP_CONTACT_LANGUAGE,
@@ -1753,12 +1758,17 @@ def observe(
     channels: Sequence[str],
     now: str,
     held: bool = False,
+    owner: str | None = None,
 ) -> Observation:
     """Compare what was known with what SES says now. The first observation is only
     recorded; a change goes to every channel; channels a change could not reach before
     are tried again (a newer change supersedes them). ``held``: a held request is kept
-    for the Region."""
+    for the Region; ``owner``: the resource that deploys it now (a scheduled run keeps
+    the recorded one)."""
     fresh = {"Account": account, "Region": region, **data, HELD_KEY: held, "ObservedAt": now}
+    owner = owner or (record or {}).get(OWNER_KEY)
+    if owner:
+        fresh[OWNER_KEY] = owner
     if record is None:
         return Observation({**fresh, "Undelivered": []}, (), None)
     changed = any(record.get(key) != data.get(key) for key in WATCHED_KEYS)
@@ -1799,7 +1809,9 @@ def notification(record: Mapping[str, Any]) -> tuple[str, str]:
 # Keeping the record and telling the team.
 
 # The record's members, by the type each must have (any may be absent).
-RECORD_STRINGS = (*DATA_KEYS, "Account", "Region", "ObservedAt", "PreviousSandboxStatus")
+RECORD_STRINGS = (
+    *DATA_KEYS, "Account", "Region", "ObservedAt", "PreviousSandboxStatus", OWNER_KEY,
+)
 
 
 def readable_record(record: object) -> bool:
@@ -1970,12 +1982,13 @@ def record_change(
     record: Mapping[str, Any] | None,
     now: float,
     held: bool = False,
+    owner: str | None = None,
 ) -> Observation:
     """Record what SES says now (`record` was known) and tell each channel of a change
     at most once: the record says "told" before the telling, and names afterwards any
     channel that failed."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
-    seen = observe(record, data, account, region, watch.channels(trigger), stamp, held)
+    seen = observe(record, data, account, region, watch.channels(trigger), stamp, held, owner)
     name = parameter_name(watch.parameter_prefix, region)
     records.write(name, {**seen.record, "Undelivered": []})
     failed = [c for c in seen.send if not deliver(c, seen.record, watch, trigger, seconds)]
@@ -2144,22 +2157,33 @@ def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: flo
     records = Records(aws_client("ssm", home, seconds / 4, seconds / 4))
     held = HeldRequests(aws_client("secretsmanager", home, seconds / 4, seconds / 4))
     name = held_request_name(desired.parameter_prefix, desired.region)
+    parameter = parameter_name(desired.parameter_prefix, desired.region)
     request_type = _text(event.get("RequestType"))
+    owner = resource_owner(event)
     if request_type == "Delete":
-        records.delete(parameter_name(desired.parameter_prefix, desired.region))
+        record = records.read(parameter)
+        if record is not None and record.get(OWNER_KEY, owner) != owner:
+            logger.info("The record of %s belongs to another resource: kept", desired.region)
+            return
+        records.delete(parameter)
         held.forget(name)
     elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
         watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
         account = account_of(_text(event.get("StackId")))
-        record = records.read(parameter_name(desired.parameter_prefix, desired.region))
+        record = records.read(parameter)
         if is_held(outcome, desired):
             kept = keep_held(held, name, desired)
         else:
             kept = forget_held(held, name, record is None or bool(record.get(HELD_KEY)))
         record_change(
             records, watch, desired.region, outcome.data, account, request_type, seconds,
-            record, time.time(), kept,
+            record, time.time(), kept, owner,
         )
+
+
+def resource_owner(event: Mapping[str, Any]) -> str:
+    """The custom resource an event is for: its stack and logical id."""
+    return f"{_text(event.get('StackId'))}/{_text(event.get('LogicalResourceId'))}"
 
 
 ENTRY_POINTS[WATCH_KEY] = watch_run

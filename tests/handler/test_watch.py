@@ -284,3 +284,51 @@ def test_an_unreadable_record_is_treated_as_absent_and_written_anew_once(
     assert tick(index, world, ses, "eu-west-1") == {"eu-west-1": "PENDING_REVIEW"}
     assert caplog.text.count("is unreadable: it is written anew") == 1
     assert world.topic.read() == []  # as a first look: nothing told
+
+
+def _deploy_as(
+    index: ModuleType, world: World, receiver: ResponseReceiver, name: str, logical_id: str,
+    stack: str = "SesProductionAccessExample",
+) -> None:  # fmt: skip
+    event = load_event(name, receiver.url)
+    event["ResourceProperties"].update(ParameterPrefix=PREFIX, TopicArn=world.topic_arn)
+    event["LogicalResourceId"] = logical_id
+    event["StackId"] = event["StackId"].replace("/SesProductionAccessExample/", f"/{stack}/")
+    ses = Ses({"eu-west-1": ["pending"]})
+    index.run(event, FunctionContext(10.0), ses.client, lambda stack_id, seconds: None)
+
+
+def test_a_renamed_construct_keeps_its_regions_record(
+    index: ModuleType, world: World, response_receiver: ResponseReceiver
+) -> None:
+    """A rename is a Create under the new logical id, then the Delete of the old one (same
+    physical id): the old resource's Delete must not remove what the new one keeps."""
+    _deploy_as(index, world, response_receiver, "create", "Old")
+    _deploy_as(index, world, response_receiver, "create", "New")
+    _deploy_as(index, world, response_receiver, "delete", "Old")
+    assert world.parameter("eu-west-1")["SandboxStatus"] == "PENDING_REVIEW"  # type: ignore[index]
+    _deploy_as(index, world, response_receiver, "delete", "New")
+    assert world.parameter("eu-west-1") is None
+
+
+def test_another_stack_of_the_same_prefix_keeps_the_record_on_its_delete(
+    index: ModuleType, world: World, response_receiver: ResponseReceiver
+) -> None:
+    _deploy_as(index, world, response_receiver, "create", "Access", stack="Mail")
+    _deploy_as(index, world, response_receiver, "create", "Access", stack="OtherMail")
+    _deploy_as(index, world, response_receiver, "delete", "Access", stack="Mail")
+    assert world.parameter("eu-west-1") is not None
+
+
+def test_the_owner_is_bookkeeping_and_never_in_a_status_event(
+    index: ModuleType, world: World, response_receiver: ResponseReceiver
+) -> None:
+    _deploy_as(index, world, response_receiver, "create", "Access")
+    record = world.parameter("eu-west-1")
+    assert record is not None
+    assert record["Owner"].endswith("/SesProductionAccessExample/5b6f1c20-0000-11ef-9f5e-"
+                                    "0a1b2c3d4e5f/Access")  # fmt: skip
+    tick(index, world, Ses({"eu-west-1": ["production"]}), "eu-west-1")
+    (event,) = world.default_bus.read()
+    assert "Owner" not in event["detail"]
+    assert world.parameter("eu-west-1")["Owner"] == record["Owner"]  # type: ignore[index]
