@@ -101,7 +101,8 @@ def test_cdk_synth_of_the_example_app_writes_its_stack_without_credentials(
 BODY_PARAMETER = Path(__file__).resolve().parent / "cli_body_parameter.js"
 # Strings a YAML writer must quote, escape or write as a block, beside what templates hold.
 AWKWARD = {
-    "Values": ["", "\U0001f4e7 counts twice in JavaScript", "yes", "No", "~", "0755", "12:30", "1e3", ".5", "2026-12-07", "<<", "- x",
+    "Values": ["", "\U0001f4e7 counts twice in JavaScript", "yes", "No", "~", "0755", "12:30",
+               "1e3", ".5", "2026-12-07", "<<", "- x",
                "-x", "?", ": a", "a: b", "a #b", "a#b", "#x", 'say "hi"', "it's \"x\"",
                "tab\tin", "ctl\u0001x", "nbsp\u00a0x", "é ü", "trail ", " lead", "x:", "---x",
                "...", "line1\nline2", "line1\nline2\n", "line1\nline2\n\n", "  indented\nx\n",
