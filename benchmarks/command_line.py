@@ -193,7 +193,7 @@ def organization_bench() -> dict[str, Any]:
     ):
         logs.rows = [
             {
-                "detail.Account": f"{n * 1_999_999_999 % 10**12:012d}",
+                "account": f"{n * 1_999_999_999 % 10**12:012d}",
                 "detail.Region": f"eu-west-{region}",
                 "SandboxStatus": "PRODUCTION",
                 "LastReport": "2026-12-01 10:00:00.000",

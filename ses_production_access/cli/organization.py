@@ -31,6 +31,7 @@ from typing import Any
 from .. import wire
 from ..organization.queries import (
     ACCOUNT_FIELD,
+    CLAIMED_ACCOUNT,
     LAST_REPORT,
     LATEST_STATE_FIELDS,
     LATEST_STATE_ROWS,
@@ -99,13 +100,19 @@ class QueryError(Exception):
 class RollupRow:
     """One account x Region: the latest values its instance reported."""
 
-    account: str
+    account: str  # the envelope's: the account that sent the events
     region: str
     values: Mapping[str, str]
+    claimed: str = ""  # the account the latest event's detail names
 
     @property
     def status(self) -> str:
         return self.values.get("SandboxStatus", wire.ABSENT)
+
+    @property
+    def forged(self) -> bool:
+        """The latest event's detail claims another account than the one that sent it."""
+        return self.claimed not in ("", self.account)
 
     def as_json(self) -> dict[str, str]:
         return {"Account": self.account, "Region": self.region, **self.values}
@@ -116,7 +123,12 @@ def parse_row(fields: Sequence[Mapping[str, str]]) -> RollupRow:
     Insights leaves null ones out) is NONE, as in the construct's attributes."""
     found = {f.get("field", ""): f.get("value", "") for f in fields}
     values = {name: found.get(name) or wire.ABSENT for name in (*LATEST_STATE_FIELDS, LAST_REPORT)}
-    return RollupRow(found.get(ACCOUNT_FIELD, ""), found.get(REGION_FIELD, ""), values)
+    return RollupRow(
+        found.get(ACCOUNT_FIELD, ""),
+        found.get(REGION_FIELD, ""),
+        values,
+        found.get(CLAIMED_ACCOUNT, ""),
+    )
 
 
 def _failure(error: Exception) -> QueryError:
@@ -403,6 +415,14 @@ def run(args: argparse.Namespace) -> int:
         where = args.log_group or args.stack
         print(f"{PROG} organization: {where} in {region}: {error}", file=sys.stderr)
         return EXIT_ERROR
+    forged = [row for row in rows if row.forged]
+    rows = [row for row in rows if not row.forged]
+    for row in forged:
+        print(
+            f"{PROG} organization: not shown: account {printable(row.account)} reported "
+            f"{printable(row.region)} as account {printable(row.claimed)}.",
+            file=sys.stderr,
+        )
     if args.json:
         for row in rows:
             print(json.dumps(row.as_json()))

@@ -1,8 +1,13 @@
 """The roll-up's Logs Insights queries: the dashboard's widgets and the ``organization``
 command run the same text. Standard library only (the command never starts aws-cdk-lib).
 
-Logs Insights discovers the status event's JSON fields (``detail.Account``, ...);
-``latest`` takes the value of the newest event of each account x Region.
+Logs Insights discovers the status event's JSON fields (``account``, ``detail.Region``,
+...); ``latest`` takes the value of the newest event of each account x Region. A row's
+account is the envelope's, which EventBridge sets to the account that sent the event; the
+``detail`` is whatever the sender wrote ("Rules with an account field do not match any events
+sent from other accounts": EventBridge API reference, PutPermission), so a member can make
+rows of its own account only. ``ClaimedAccount`` is the account the detail names, shown so
+that a row whose detail claims another account can be told apart.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ LATEST_STATE_FIELDS = (
     "MaxSendRate",
     "ReadinessFindings",
 )
-ACCOUNT_FIELD = "detail.Account"
+ACCOUNT_FIELD = "account"  # the envelope's: who sent the event
 REGION_FIELD = "detail.Region"
+CLAIMED_ACCOUNT = "ClaimedAccount"  # the detail's Account: what the sender wrote
 LAST_REPORT = "LastReport"
 
 LATEST_STATE_QUERY = (
@@ -37,7 +43,8 @@ LATEST_STATE_QUERY = (
     "latest(detail.SendingEnabled) as SendingEnabled, "
     "latest(detail.Max24HourSend) as Max24HourSend, "
     "latest(detail.MaxSendRate) as MaxSendRate, "
-    f"latest(detail.ReadinessFindings) as ReadinessFindings, max(@timestamp) as {LAST_REPORT} "
+    f"latest(detail.ReadinessFindings) as ReadinessFindings, "
+    f"latest(detail.Account) as {CLAIMED_ACCOUNT}, max(@timestamp) as {LAST_REPORT} "
     f"by {ACCOUNT_FIELD}, {REGION_FIELD}",
     f"sort {ACCOUNT_FIELD} asc, {REGION_FIELD} asc",
     f"limit {LATEST_STATE_ROWS}",

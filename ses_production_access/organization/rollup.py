@@ -90,7 +90,15 @@ class StatusRollup(Construct):
                 principals=[iam.StarPrincipal()],
                 actions=["events:PutEvents"],
                 resources=[self.bus.event_bus_arn],
-                conditions={"StringEquals": {ORGANIZATION_CONDITION_KEY: organization_id}},
+                # Only the status event (EventBridge's condition keys events:source and
+                # events:detail-type): the bus takes nothing else from the organisation.
+                conditions={
+                    "StringEquals": {
+                        ORGANIZATION_CONDITION_KEY: organization_id,
+                        "events:source": wire.EVENT_SOURCE,
+                        "events:detail-type": wire.EVENT_DETAIL_TYPE,
+                    }
+                },
             )
         )
         self.bus_policy = admitted.policy_dependable
@@ -105,6 +113,14 @@ class StatusRollup(Construct):
             self.log_group,
             {"NIST.800.53.R5-CloudWatchLogGroupEncrypted": STATUS_EVENTS_REASON},
         )
+        # Only for the rules of this bus (aws:SourceArn). The rule's own ARN would make the
+        # policy wait for the rule, which must wait for the policy (no event is lost): a
+        # rule's ARN on a custom bus is rule/<bus name>/<rule name>.
+        rules_of_the_bus = Stack.of(self).format_arn(
+            service="events",
+            resource="rule",
+            resource_name=f"{self.bus.event_bus_name}/*",
+        )
         policy = self.log_group.add_to_resource_policy(
             iam.PolicyStatement(
                 principals=[
@@ -113,6 +129,7 @@ class StatusRollup(Construct):
                 ],
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                 resources=[self.log_group.log_group_arn],
+                conditions={"ArnLike": {"aws:SourceArn": rules_of_the_bus}},
             )
         )
 

@@ -49,7 +49,8 @@ def cli(
 def report(account: str, region: str, status: str = "PRODUCTION", **values: str) -> dict[str, str]:
     """A row as the latest-state query returns it (Logs Insights leaves null fields out)."""
     row = {
-        "detail.Account": account,
+        "account": account,  # the envelope's: the sender
+        "ClaimedAccount": account,  # what its detail says
         "detail.Region": region,
         "SandboxStatus": status,
         "LastReport": "2026-12-01 10:00:00.000",
@@ -123,7 +124,7 @@ def test_organization_reads_past_one_querys_page_by_splitting_on_the_account_id(
     ran = run(cli, "--json", "--timeout", "60")  # a generous bound: this is not a timing test
     assert ran.code == EXIT_PRODUCTION, ran.err
     found = [(row["Account"], row["Region"]) for row in rows(ran.out)]
-    expected = sorted((r["detail.Account"], r["detail.Region"]) for r in logs.rows)
+    expected = sorted((r["account"], r["detail.Region"]) for r in logs.rows)
     assert found == expected
     assert logs.started_queries[0] == ""
     assert sorted(logs.started_queries[1:]) == [str(d) for d in range(10)]
@@ -382,7 +383,7 @@ class _FullPages:
         return {"queryId": str(len(self.prefixes) - 1)}
 
     def get_query_results(self, *, queryId: str) -> dict[str, Any]:
-        row = [{"field": "detail.Account", "value": self.ACCOUNT},
+        row = [{"field": "account", "value": self.ACCOUNT},
                {"field": "detail.Region", "value": "xx-made-up-1"}]  # fmt: skip
         mine = self.ACCOUNT.startswith(self.prefixes[int(queryId)])
         return {"status": "Complete", "results": [row] * LATEST_STATE_ROWS if mine else []}
@@ -398,3 +399,22 @@ def test_fails_organization_when_one_account_alone_fills_a_page() -> None:
     with pytest.raises(QueryError, match=r"111111111111 alone fills a page of 10,000 rows"):
         latest_states(client, LOG_GROUP, (0, 1), float("inf"), sleep=lambda s: None)
     assert "111111111111" in client.prefixes  # split down to the whole account id
+
+
+def test_organization_keys_each_row_on_the_account_that_sent_it(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    """EventBridge sets an event's envelope account to the sender's; the detail is what the
+    sender wrote. A member that claims another account in its detail makes no row of that
+    account: its own row is set apart, out of the table and the exit code."""
+    victim, forger = "111111111111", "222222222222"
+    logs.rows = [
+        report(victim, "eu-west-1", "SANDBOX"),
+        {**report(forger, "eu-west-1", "PRODUCTION"), "ClaimedAccount": victim},
+    ]
+    ran = run(cli)
+    _header, line, total = ran.lines()
+    assert line.split()[:3] == [victim, "eu-west-1", "SANDBOX"]
+    assert total == "1 account x Region rows in 1 account: 1 SANDBOX."
+    assert ran.code == EXIT_SANDBOX
+    assert f"not shown: account {forger} reported eu-west-1 as account {victim}" in ran.err

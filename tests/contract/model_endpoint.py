@@ -174,7 +174,7 @@ class AccountEndpoint(ModelEndpoint):
 
 # The query the roll-up's stand-in understands: the organization command's, narrowed or not.
 _NARROWED = re.compile(
-    r"filter detail\.Account like /\^(?P<prefix>[0-9]*)/\n\| (?P<rest>.*)", re.DOTALL
+    r"filter account like /\^(?P<prefix>[0-9]*)/\n\| (?P<rest>.*)", re.DOTALL
 )
 
 
@@ -220,8 +220,8 @@ class LogsEndpoint(ModelEndpoint):
             query["polls"] += 1
             if query["polls"] <= self.running_polls:
                 return {"status": "Running", "results": []}
-            matched = [r for r in self.rows if r["detail.Account"].startswith(query["prefix"])]
-            matched.sort(key=lambda r: (r["detail.Account"], r["detail.Region"]))
+            matched = [r for r in self.rows if r["account"].startswith(query["prefix"])]
+            matched.sort(key=lambda r: (r["account"], r["detail.Region"]))
             results = [
                 [{"field": k, "value": v} for k, v in row.items()] for row in matched[: self.page]
             ]

@@ -81,7 +81,7 @@ def test_the_member_template_has_the_inline_handler_and_no_asset_or_bootstrap_ve
 def test_the_bus_policy_admits_the_organisation_only(synthesized: Synthesized) -> None:
     (policy,) = synthesized.resources("AWS::Events::EventBusPolicy")
     condition = policy["Properties"]["Statement"]["Condition"]
-    assert condition == {"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}}
+    assert condition["StringEquals"]["aws:PrincipalOrgID"] == "o-abc123def4"
 
 
 def test_the_dashboard_and_the_rule_exist(synthesized: Synthesized) -> None:

@@ -407,7 +407,16 @@ def test_bus_admits_put_events_from_the_organisation_only(default: Rollout) -> N
     assert statement["Principal"] == "*"
     assert statement["Action"] == "events:PutEvents"
     assert statement["Resource"] == {"Fn::GetAtt": [bus_id, "Arn"]}
-    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORGANIZATION}}
+    # Its principals, and only the status event (EventBridge's condition keys for PutEvents:
+    # events:source and events:detail-type, docs.aws.amazon.com/eventbridge/latest/userguide/
+    # eb-use-conditions.html).
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "aws:PrincipalOrgID": ORGANIZATION,
+            "events:source": "ses-production-access",
+            "events:detail-type": "SES Production Access Status",
+        }
+    }
 
 
 def test_rule_stores_every_status_event_in_the_log_group(default: Rollout) -> None:
@@ -434,6 +443,11 @@ def test_eventbridge_may_write_to_the_log_group_only(default: Rollout) -> None:
     assert "events.amazonaws.com" in text
     assert "logs:PutLogEvents" in text
     assert log_group_id in text
+    # For the rules of the roll-up's bus only: rule/<bus name>/* (a rule on a custom bus;
+    # EventBridge user guide, "Using resource-based policies", the aws:SourceArn of a target).
+    bus_id, _ = default.only("AWS::Events::EventBus")
+    assert '\\"ArnLike\\":{\\"aws:SourceArn\\":\\"arn:' in text
+    assert f':rule/", {{"Ref": "{bus_id}"}}, "/*' in text
 
 
 def test_rule_needs_no_custom_resource_and_the_stack_no_function(default: Rollout) -> None:
@@ -475,7 +489,9 @@ def test_dashboard_shows_the_latest_state_per_account_and_region(default: Rollou
     latest = next(q for q in queries if "latest(detail.ReviewStatus)" in q)
     assert "SOURCE 'LOG_GROUP'" in latest
     assert "latest(detail.SandboxStatus) as SandboxStatus" in latest
-    assert "by detail.Account, detail.Region" in latest
+    # Keyed on the envelope's account, which EventBridge sets to the sender's.
+    assert "by account, detail.Region" in latest
+    assert "latest(detail.Account) as ClaimedAccount" in latest
 
 
 def test_dashboard_counts_accounts_and_regions_per_sandbox_status(default: Rollout) -> None:
@@ -483,7 +499,7 @@ def test_dashboard_counts_accounts_and_regions_per_sandbox_status(default: Rollo
     queries = [w["properties"]["query"] for w in body["widgets"] if w["type"] == "log"]
     counted = next(q for q in queries if "count(*)" in q)
     # One row per account x Region first, then the count of them per status.
-    first, second = counted.index("by detail.Account"), counted.index("by SandboxStatus")
+    first, second = counted.index("by account"), counted.index("by SandboxStatus")
     assert first < second
 
 
