@@ -4,7 +4,7 @@ terminal or a pipeline, with the construct's checks and the handler's decisions.
     ses-production-access request --region R --mail-type T --website-url URL
         --acknowledge-sending-policy [--use-case-description TEXT]
         [--additional-contact-email-addresses ADDRESS ...] [--contact-language L]
-        [--dry-run] [--timeout SECONDS] [--profile NAME]
+        [--details-file FILE] [--dry-run] [--timeout SECONDS] [--profile NAME]
 
 Input is checked by the construct's own checks (``props.checks``: the same messages as at
 ``cdk synth``), then parsed by the handler (``parse_properties``); the state is read and the
@@ -16,6 +16,7 @@ The website URL, the description and the contact addresses are never printed.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -44,6 +45,15 @@ from .common import (
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 MASK = "********"
+# The shell's code for a command ended by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+# What --details-file may give (the API's names) -> the argument it stands for: the values
+# a person would rather keep out of `ps` and the shell's history.
+DETAILS = {
+    wire.PROP_WEBSITE_URL: "website_url",
+    wire.PROP_USE_CASE_DESCRIPTION: "use_case_description",
+    wire.PROP_CONTACTS: "additional_contact_email_addresses",
+}
 
 # What a person reads after the command, by the sandbox status it leaves.
 NEXT_STEP = {
@@ -63,7 +73,8 @@ EXIT_EPILOG = (
     "exit codes: 0 the request was submitted (or, with --dry-run, could be), or none is "
     "needed (PRODUCTION, or a review PENDING); 2 bad input; 3 SES could not be read or the "
     "request not made; 4 the review was DENIED (appeal in the support case); 5 not ready: "
-    "the request was held back (--when-not-ready HOLD or FAIL); 1 the command could not run."
+    "the request was held back (--when-not-ready HOLD or FAIL); 1 the command could not run; "
+    "130 interrupted (Ctrl-C): the message says whether a request may have gone out."
 )
 
 # Flag -> (construct prop, check): the construct's own checks, in this order.
@@ -206,8 +217,49 @@ def _work(desired: Any, dry_run: bool, deadline: float, progress: Any, result: R
         result.reason = f"the request failed ({result.error_code})."
 
 
+def read_details(args: argparse.Namespace) -> None:
+    """Fill the arguments from --details-file (a JSON object with the API's member names;
+    "-" reads standard input); ValueError naming what is wrong, never a value."""
+    if args.details_file is None:
+        return
+    try:
+        if args.details_file == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.details_file, encoding="utf-8") as file:
+                text = file.read()
+        details = json.loads(text)
+    except OSError as error:
+        raise ValueError(f"--details-file: cannot read it ({error.strerror}).") from None
+    except ValueError:
+        raise ValueError("--details-file: not JSON: give an object such as "
+                         '{"WebsiteURL": "https://example.com"}.') from None
+    if not isinstance(details, dict) or not set(details) <= set(DETAILS):
+        raise ValueError(f"--details-file: give an object with {', '.join(DETAILS)} only.")
+    for name, value in details.items():
+        attribute = DETAILS[name]
+        if getattr(args, attribute) is not None:
+            flag = "--" + attribute.replace("_", "-")
+            raise ValueError(f"--details-file: {name} is given by {flag} too: give it once.")
+        if name == wire.PROP_CONTACTS and isinstance(value, list):
+            value = [",".join(str(v) for v in value)]
+        elif name == wire.PROP_CONTACTS:
+            value = [value]
+        setattr(args, attribute, value)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
+        return _run(args)
+    except KeyboardInterrupt:
+        # Before the request could start: nothing reached SES.
+        print(f"{PROG} request: interrupted: no request was sent.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        read_details(args)
         desired = desired_from(args)
     except ValueError as error:
         print(f"{PROG} request: {error}", file=sys.stderr)
@@ -229,7 +281,10 @@ def run(args: argparse.Namespace) -> int:
         target=_work, args=(desired, args.dry_run, deadline, progress, result), daemon=True
     )
     worker.start()
-    worker.join(timeout=args.timeout + GRACE_SECONDS)
+    try:
+        worker.join(timeout=args.timeout + GRACE_SECONDS)
+    except KeyboardInterrupt:
+        return _interrupted(region, progress.close())
     snapshot = progress.close()
 
     if worker.is_alive() or result.error_code is not None:
@@ -255,6 +310,20 @@ def run(args: argparse.Namespace) -> int:
     print(f"{region} was {status}: {said}")
     print(table([RegionStatus(region, index.attributes(after))]))
     return EXIT_DENIED if index.sandbox_status(after) == wire.DENIED else 0
+
+
+def _interrupted(region: str, snapshot: Any) -> int:
+    """Ctrl-C while SES was being called: no further call starts; one line says whether a
+    request may have gone out and how to find out."""
+    if snapshot.accepted_from is not None:
+        said = "SES had accepted the request (a review is open)."
+    elif "PutAccountDetails" in snapshot.started:
+        said = ("the request had been sent; whether SES took it is unknown: run "
+                f"'{PROG} status --region {region}' to find out.")
+    else:
+        said = "no request was sent."
+    print(f"{PROG} request: {region}: interrupted: {said}", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def _failed(region: str, result: Result, snapshot: Any, timeout: float, hung: bool) -> int:
@@ -311,6 +380,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="+",
         metavar="ADDRESS",
         help="1 to 4 addresses AWS writes to, space- or comma-separated (never printed)",
+    )
+    parser.add_argument(
+        "--details-file",
+        metavar="FILE",
+        help="read WebsiteURL, UseCaseDescription and AdditionalContactEmailAddresses from a "
+        "JSON object in FILE ('-': standard input), out of the process list and the shell's "
+        "history",
     )
     parser.add_argument("--contact-language", metavar="LANGUAGE", help="EN or JA")
     parser.add_argument(

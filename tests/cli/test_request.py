@@ -5,7 +5,13 @@ the local SES v2 stand-in."""
 
 from __future__ import annotations
 
+import _thread
+import io
+import json
+import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from contract.ses_endpoint import access_denied, conflict, hung
@@ -280,3 +286,89 @@ def test_request_submits_anyway_when_asked_to(cli: Cli) -> None:
     assert ran.code == 0, ran.err
     assert len(put_bodies(cli.ses, HOME_REGION)) == 1
     assert "Finding NO_BOUNCE_COMPLAINT_HANDLING" in ran.out
+
+
+# --- Interrupted, and the details kept out of the process list ---------------------------
+
+
+def interrupt_when(condition: Callable[[], bool]) -> threading.Thread:
+    """Ctrl-C (KeyboardInterrupt in the main thread) as soon as `condition` holds."""
+
+    def watch() -> None:
+        for _ in range(2000):  # bounded: 20 s at most
+            if condition():
+                _thread.interrupt_main()
+                return
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_ctrl_c_while_the_request_is_in_flight_says_it_may_have_gone_and_exits_130(
+    cli: Cli,
+) -> None:
+    cli.ses.script("PutAccountDetails", hung())
+    interrupt_when(lambda: cli.ses.count("PutAccountDetails") == 1)
+    ran = cli.run(*REQUEST, "--timeout", "20")
+    assert ran.code == 130
+    assert ran.err == (
+        f"ses-production-access request: {HOME_REGION}: interrupted: the request had been "
+        "sent; whether SES took it is unknown: run 'ses-production-access status --region "
+        f"{HOME_REGION}' to find out.\n"
+    )
+    assert "Traceback" not in ran.out + ran.err
+
+
+def test_ctrl_c_before_the_request_says_nothing_was_sent(cli: Cli) -> None:
+    cli.ses.script("GetAccount", hung())
+    interrupt_when(lambda: cli.ses.count("GetAccount") == 1)
+    ran = cli.run(*REQUEST, "--timeout", "20")
+    assert ran.code == 130
+    assert ran.err == (
+        f"ses-production-access request: {HOME_REGION}: interrupted: no request was sent.\n"
+    )
+    assert cli.ses.count("PutAccountDetails") == 0
+
+
+DETAILS = {
+    "WebsiteURL": WEBSITE,
+    "UseCaseDescription": DESCRIPTION,
+    "AdditionalContactEmailAddresses": list(CONTACTS),
+}
+WITHOUT_DETAILS = without(
+    without(without(REQUEST, "--website-url"), "--use-case-description"),
+    "--additional-contact-email-addresses", len(CONTACTS),
+)  # fmt: skip
+
+
+def test_the_sensitive_details_can_come_from_a_file(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "details.json"
+    path.write_text(json.dumps(DETAILS))
+    ran = cli.run(*WITHOUT_DETAILS, "--details-file", str(path))
+    assert ran.code == 0, ran.err
+    (body,) = put_bodies(cli.ses, HOME_REGION)
+    assert {name: body[name] for name in DETAILS} == DETAILS
+
+
+def test_the_sensitive_details_can_come_from_standard_input(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(DETAILS)))
+    ran = cli.run(*WITHOUT_DETAILS, "--details-file", "-")
+    assert ran.code == 0, ran.err
+    (body,) = put_bodies(cli.ses, HOME_REGION)
+    assert body["WebsiteURL"] == WEBSITE
+
+
+def test_fails_request_on_a_detail_given_by_a_flag_and_the_file_without_showing_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "details.json"
+    path.write_text(json.dumps({"WebsiteURL": WEBSITE}))
+    ran = cli.run(*REQUEST, "--details-file", str(path))
+    assert ran.code == EXIT_USAGE
+    assert "WebsiteURL is given by --website-url too: give it once" in ran.err
+    assert WEBSITE not in ran.err
+    assert cli.ses.count("GetAccount") == 0
