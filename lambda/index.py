@@ -1568,31 +1568,73 @@ FEATURE = ""
 
 FEATURE = "notify"
 
+# What the roll-up hears besides a state: a deployment that failed (a row that counts in
+# the exit code), and a resource removed (the account left the OU, a Region was dropped).
+FAILED_STATUS = "FAILED"
+REMOVED_STATUS = "REMOVED"
+# The class of a failure, from its reason (never the reason itself): the first that applies.
+FAILURE_CLASSES = (
+    ("No valid ", "EVENT"),
+    ("Not ready for production access", "NOT_READY"),
+    ("SES denied production access", "REVIEW_DENIED"),
+    ("AccessDenied", "ACCESS_DENIED"),
+    ("throttled", "THROTTLED"),
+    ("stopped waiting", "TIMEOUT"),
+    ("No time was left", "TIMEOUT"),
+    ("Too little time", "TIMEOUT"),
+    ("Internal error", "INTERNAL"),
+    ("ses:", "SES_ERROR"),
+)
+
+
+def failure_class(reason: str) -> str:
+    """What kind of failure a FAILED answer's reason tells of; a property SES would refuse
+    when none of the others applies (its reason names the property)."""
+    return next((kind for text, kind in FAILURE_CLASSES if text in reason), "PROPERTIES")
+
+
 def status_notice(
-    event: Mapping[str, Any], outcome: Outcome, default_region: str | None
+    event: Mapping[str, Any],
+    outcome: Outcome,
+    default_region: str | None,
+    stack_status: str | None = None,
 ) -> tuple[str, dict[str, str]] | None:
-    """(bus ARN, detail) of the status event a Create or Update sends, or None."""
-    request_type = event.get("RequestType")
-    if request_type not in ("Create", "Update") or not outcome.data:
-        return None
+    """(bus ARN, detail) of the status event an answer sends, or None: the state after a
+    Create or Update, the failure's class after a FAILED one, REMOVED after a Delete
+    unless its stack is rolling back (the failure that led there stays the row)."""
+    request_type = _text(event.get("RequestType"))
     try:
         desired = parse_properties(event.get("ResourceProperties"), default_region)
     except PropertyError:
         return None
     if desired.status_bus_arn is None:
         return None
-    account = account_of(_text(event.get("StackId")))
-    record = {"Account": account, "Region": desired.region, **outcome.data}
-    detail = status_detail(str(request_type), record)
-    return desired.status_bus_arn, detail
+    record: dict[str, str] = {"Account": account_of(_text(event.get("StackId"))),
+                              "Region": desired.region}
+    if request_type == "Delete":
+        if stack_status is not None and "ROLLBACK" in stack_status:
+            return None
+        record["SandboxStatus"] = REMOVED_STATUS
+    elif request_type not in ("Create", "Update"):
+        return None
+    elif outcome.status == "FAILED":
+        record.update(SandboxStatus=FAILED_STATUS, Failure=failure_class(outcome.reason))
+    elif outcome.data:
+        record.update(outcome.data)
+    else:
+        return None
+    return desired.status_bus_arn, status_detail(request_type, record)
 
 
 # After the answer: the status event.
 
 def send_status_event(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
-    notice = status_notice(event, outcome, os.environ.get("AWS_REGION"))
+    stack_status = None
+    if event.get("RequestType") == "Delete":  # a rollback's Delete keeps the failure's row
+        stack_status = read_stack_status(_text(event.get("StackId")), seconds / 2)
+    notice = status_notice(event, outcome, os.environ.get("AWS_REGION"), stack_status)
     if notice:
-        put_status_event(*notice, seconds)
+        put_status_event(*notice, seconds / 2)
 
 
 AFTER_ANSWER.append(send_status_event)

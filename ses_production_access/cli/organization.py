@@ -266,11 +266,18 @@ def printable(value: str) -> str:
     )
 
 
+def _shown(row: RollupRow, key: str) -> str:
+    value = row.values[key]
+    failure = row.values.get("Failure", wire.ABSENT)
+    if key == "SandboxStatus" and value == FAILED and failure != wire.ABSENT:
+        return f"{FAILED} ({failure})"
+    return "-" if value == wire.ABSENT else value
+
+
 def table(rows: Sequence[RollupRow]) -> str:
     cells = [
         [printable(value) for value in (
-            row.account, row.region,
-            *("-" if row.values[key] == wire.ABSENT else row.values[key] for key in _KEYS),
+            row.account, row.region, *(_shown(row, key) for key in _KEYS),
         )]
         for row in rows
     ]  # fmt: skip
@@ -291,9 +298,19 @@ def summary(rows: Sequence[RollupRow], log_group: str, days: int) -> str:
     return f"{len(rows)} account x Region rows in {accounts} account{plural}: {parts}."
 
 
+# What a deployment tells the roll-up besides a state (the handler's status event).
+FAILED = "FAILED"  # a Create or Update failed: an error of the organisation
+REMOVED = "REMOVED"  # the resource was deleted (the account left, a Region was dropped)
+
+
 def statuses(rows: Iterable[RollupRow]) -> list[str]:
-    """What `status` would report of each row: a row with no known status is an error."""
-    return [row.status if row.status in wire.SANDBOX_STATUSES else "ERROR" for row in rows]
+    """What `status` would report of each row: a row with no known status (a failed
+    deployment's included) is an error; a removed one counts for nothing."""
+    return [
+        row.status if row.status in wire.SANDBOX_STATUSES else "ERROR"
+        for row in rows
+        if row.status != REMOVED
+    ]
 
 
 # --------------------------------------------------------------------------------------

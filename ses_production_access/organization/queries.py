@@ -30,6 +30,7 @@ LATEST_STATE_FIELDS = (
     "Max24HourSend",
     "MaxSendRate",
     "ReadinessFindings",
+    "Failure",  # the class of a failed deployment's failure (SandboxStatus FAILED)
 )
 ACCOUNT_FIELD = "account"  # the envelope's: who sent the event
 REGION_FIELD = "detail.Region"
@@ -44,6 +45,7 @@ LATEST_STATE_QUERY = (
     "latest(detail.Max24HourSend) as Max24HourSend, "
     "latest(detail.MaxSendRate) as MaxSendRate, "
     f"latest(detail.ReadinessFindings) as ReadinessFindings, "
+    "latest(detail.Failure) as Failure, "
     f"latest(detail.Account) as {CLAIMED_ACCOUNT}, max(@timestamp) as {LAST_REPORT} "
     f"by {ACCOUNT_FIELD}, {REGION_FIELD}",
     f"sort {ACCOUNT_FIELD} asc, {REGION_FIELD} asc",

@@ -98,7 +98,7 @@ def test_organization_prints_one_json_object_per_row_with_the_queried_fields(
         "Account": "111111111111", "Region": "eu-west-1", "SandboxStatus": "PRODUCTION",
         "ReviewStatus": "NONE", "CaseId": "NONE", "EnforcementStatus": "NONE",
         "SendingEnabled": "NONE", "Max24HourSend": "NONE", "MaxSendRate": "14",
-        "ReadinessFindings": "NONE", "LastReport": "2026-12-01 10:00:00.000",
+        "ReadinessFindings": "NONE", "Failure": "NONE", "LastReport": "2026-12-01 10:00:00.000",
     }]  # fmt: skip
 
 
@@ -418,3 +418,21 @@ def test_organization_keys_each_row_on_the_account_that_sent_it(
     assert total == "1 account x Region rows in 1 account: 1 SANDBOX."
     assert ran.code == EXIT_SANDBOX
     assert f"not shown: account {forger} reported eu-west-1 as account {victim}" in ran.err
+
+
+def test_a_failed_deployment_is_a_row_that_counts_and_a_removed_one_does_not(
+    cli: Cli, logs: LogsEndpoint
+) -> None:
+    logs.rows = [
+        report("111111111111", "eu-west-1", "PRODUCTION"),
+        report("222222222222", "eu-west-1", "FAILED", Failure="ACCESS_DENIED"),
+        report("333333333333", "eu-west-1", "REMOVED"),
+    ]
+    ran = run(cli)
+    _header, _production, failed, removed, total = ran.lines()
+    assert failed.split()[:4] == ["222222222222", "eu-west-1", "FAILED", "(ACCESS_DENIED)"]
+    assert removed.split()[:3] == ["333333333333", "eu-west-1", "REMOVED"]
+    assert total.endswith("1 FAILED, 1 PRODUCTION, 1 REMOVED.")
+    assert ran.code == EXIT_ERROR  # the failure counts
+    logs.rows = [logs.rows[0], logs.rows[2]]
+    assert run(cli).code == EXIT_PRODUCTION  # the removal does not

@@ -110,12 +110,85 @@ def test_the_status_event_carries_no_sensitive_value(
         assert value not in text
 
 
-def test_no_status_event_without_a_bus_or_on_delete(
+def test_no_status_event_without_a_bus(
     index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
 ) -> None:
     deploy(index, response_receiver, Ses("production"))
-    deploy(index, response_receiver, Ses("production"), "delete", StatusBusArn=BUS_ARN)
     assert bus.events() == []
+
+
+def test_a_delete_tells_the_roll_up_the_region_is_removed(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    """The account left the OU, or the Region was dropped: its last row must not stay as
+    if it were still managed (organization shows it removed, out of the exit code)."""
+    deploy(index, response_receiver, Ses("production"), "delete", StatusBusArn=BUS_ARN)
+    (event,) = bus.events()
+    assert {k: event["detail"][k] for k in ("Account", "Region", "SandboxStatus", "Trigger")} == {
+        "Account": MOTO_ACCOUNT, "Region": "eu-west-1", "SandboxStatus": "REMOVED",
+        "Trigger": "Delete",
+    }  # fmt: skip
+
+
+def test_a_delete_while_the_stack_rolls_back_keeps_the_failures_row(index: ModuleType) -> None:
+    """After a failed Create, CloudFormation deletes the resource while the stack is in
+    ROLLBACK_IN_PROGRESS: the roll-up keeps the failure, not a removal."""
+    event = load_event("delete", "https://example.com")
+    event["ResourceProperties"]["StatusBusArn"] = BUS_ARN
+    outcome = index.Outcome("SUCCESS", "id")
+    assert index.status_notice(event, outcome, "eu-west-1", "ROLLBACK_IN_PROGRESS") is None
+    assert index.status_notice(event, outcome, "eu-west-1", "DELETE_IN_PROGRESS") is not None
+
+
+def test_a_failed_create_is_a_row_with_the_class_of_its_failure(
+    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
+) -> None:
+    """A service control policy denying ses:GetAccount, say: the account must not be
+    absent from the roll-up (organization would then exit 0)."""
+    from botocore.exceptions import ClientError
+
+    denied = ClientError({"Error": {"Code": "AccessDeniedException"},
+                          "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetAccount")  # fmt: skip
+
+    class Denied(Ses):
+        def get_account(self) -> dict[str, Any]:
+            raise denied
+
+    outcome = deploy(index, response_receiver, Denied("sandbox_new"), "update",
+                     StatusBusArn=BUS_ARN)  # fmt: skip
+    assert outcome.status == "FAILED"
+    (event,) = bus.events()
+    detail = event["detail"]
+    assert (detail["SandboxStatus"], detail["Failure"], detail["Trigger"]) == (
+        "FAILED", "ACCESS_DENIED", "Update",
+    )
+    text = json.dumps(detail)
+    for value in SENSITIVE:
+        assert value not in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("No valid StackId in the event.", "EVENT"),
+        ("Not ready for production access in eu-west-1: NO_VERIFIED_IDENTITY; no request "
+         "was sent.", "NOT_READY"),
+        ("SES denied production access in eu-west-1 (support case 1).", "REVIEW_DENIED"),
+        ("ses:GetAccount in eu-west-1 answered AccessDeniedException (HTTP 403, 1 attempts).",
+         "ACCESS_DENIED"),
+        ("SES throttled ses:GetAccount in eu-west-1 (TooManyRequestsException, 9 attempts).",
+         "THROTTLED"),
+        ("The function stopped waiting for SES after 110 s: x.", "TIMEOUT"),
+        ("Internal error (KeyError) in the SesProductionAccess handler.", "INTERNAL"),
+        ("ses:GetAccount in eu-west-1 answered InternalFailure (HTTP 500, 3 attempts).",
+         "SES_ERROR"),
+        ("WebsiteURL is not a URL: set website_url to ...", "PROPERTIES"),
+    ],
+)
+def test_a_failure_is_told_by_its_class_never_its_reason(
+    index: ModuleType, reason: str, kind: str
+) -> None:
+    assert index.failure_class(reason) == kind
 
 
 def test_a_bus_that_refuses_never_fails_the_deployment(
