@@ -353,12 +353,16 @@ def event_physical_id(event: Mapping[str, Any], default_region: str | None) -> s
     sent = _text(event.get("PhysicalResourceId"))
     if sent:
         return sent
+    region = event_region(event, default_region) or "unknown-region"
+    return physical_resource_id(_text(event.get("StackId")), region)
+
+
+def event_region(event: Mapping[str, Any], default_region: str | None) -> str | None:
+    """The Region an event is for, from what is at hand when its properties may be bad."""
     props = event.get("ResourceProperties")
     region = _text(props.get(PROP_REGION)) if isinstance(props, Mapping) else ""
     region = region or default_region or ""
-    if not _REGION_PATTERN.fullmatch(region):
-        region = "unknown-region"
-    return physical_resource_id(_text(event.get("StackId")), region)
+    return region if _REGION_PATTERN.fullmatch(region) else None
 
 
 def event_problem(event: Mapping[str, Any]) -> str | None:
@@ -1603,16 +1607,25 @@ def status_notice(
     Create or Update, the failure's class after a FAILED one, REMOVED after a Delete
     unless its stack is rolling back (the failure that led there stays the row)."""
     request_type = _text(event.get("RequestType"))
+    props = event.get("ResourceProperties")
     try:
-        desired = parse_properties(event.get("ResourceProperties"), default_region)
+        desired = parse_properties(props, default_region)
+        bus, region = desired.status_bus_arn, desired.region
     except PropertyError:
-        return None
-    if desired.status_bus_arn is None:
+        # Properties SES would refuse: still a failure the roll-up must count.
+        bus = _text(props.get(PROP_STATUS_BUS_ARN)) if isinstance(props, Mapping) else ""
+        region = event_region(event, default_region) or ""
+        if not bus.startswith("arn:") or not region or outcome.status != "FAILED":
+            return None
+    if not bus:
         return None
     record: dict[str, str] = {"Account": account_of(_text(event.get("StackId"))),
-                              "Region": desired.region}
+                              "Region": region}
     if request_type == "Delete":
-        if stack_status is not None and "ROLLBACK" in stack_status:
+        # Only when the stack itself goes (the account left the OU, a Region dropped from
+        # a StackSet, the stack deleted): a rename or an instance moved between resources
+        # deletes the old resource in an update, and a rollback's Delete keeps the failure.
+        if stack_status is None or not stack_status.startswith("DELETE_"):
             return None
         record["SandboxStatus"] = REMOVED_STATUS
     elif request_type not in ("Create", "Update"):
@@ -1623,18 +1636,22 @@ def status_notice(
         record.update(outcome.data)
     else:
         return None
-    return desired.status_bus_arn, status_detail(request_type, record)
+    return bus, status_detail(request_type, record)
 
 
 # After the answer: the status event.
 
 def send_status_event(event: Mapping[str, Any], outcome: Outcome, seconds: float) -> None:
+    region = os.environ.get("AWS_REGION")
     stack_status = None
-    if event.get("RequestType") == "Delete":  # a rollback's Delete keeps the failure's row
-        stack_status = read_stack_status(_text(event.get("StackId")), seconds / 2)
-    notice = status_notice(event, outcome, os.environ.get("AWS_REGION"), stack_status)
+    if event.get("RequestType") == "Delete":
+        if status_notice(event, outcome, region, "DELETE_IN_PROGRESS") is None:
+            return  # no bus: no need to read the stack
+        seconds /= 2
+        stack_status = read_stack_status(_text(event.get("StackId")), seconds)
+    notice = status_notice(event, outcome, region, stack_status)
     if notice:
-        put_status_event(*notice, seconds / 2)
+        put_status_event(*notice, seconds)
 
 
 AFTER_ANSWER.append(send_status_event)
@@ -1674,11 +1691,9 @@ HELD_KEY = "HeldRequest"
 # Region. Its Delete alone removes the record: a renamed construct (a Create under the new
 # logical id, then the Delete of the old one) or another stack of the same prefix keeps it.
 OWNER_KEY = "Owner"
-# The properties a held request keeps: what PutAccountDetails sends, and the rule.
-HELD_PROPERTIES = (
-    PROP_REGION, PROP_MAIL_TYPE, PROP_WEBSITE_URL, PROP_CONTACT_LANGUAGE,
-    PROP_USE_CASE_DESCRIPTION, PROP_CONTACTS, PROP_WHEN_NOT_READY,
-)
+# A claim younger than this is a run still sending the request (the longest a function
+# runs, and the time GetAccount takes to show the review it opened): no other run claims it.
+CLAIM_SECONDS = 15 * 60
 
 TOPIC, DEFAULT_BUS, STATUS_BUS = "Topic", "DefaultBus", "StatusBus"
 
@@ -1768,6 +1783,8 @@ def needs_ses(record: Mapping[str, Any] | None, now: float) -> bool:
     """A Region whose review is final (PRODUCTION, DENIED) is read once a day; any other
     at every run."""
     if record is None or record.get("SandboxStatus") not in FINAL_STATUSES:
+        return True
+    if record.get(HELD_KEY):  # a held request still to delete
         return True
     observed = epoch_seconds(record.get("ObservedAt"))
     return observed is None or now - observed >= FINAL_REREAD_SECONDS
@@ -1942,12 +1959,18 @@ class HeldRequests:
                 "back until the account is ready.",
             )
 
-    def claim(self, name: str, properties: Mapping[str, Any], version: str) -> bool:
+    def claim(
+        self, name: str, properties: Mapping[str, Any], version: str, now: float
+    ) -> bool:
         """Take the right to send the request read at ``version``: one run alone wins.
         Secrets Manager refuses a second version under one ClientRequestToken with other
-        content (PutSecretValue, ResourceExistsException), and the token is the version's."""
+        content (PutSecretValue, ResourceExistsException), and the token is the version's;
+        a version that is itself a claim younger than CLAIM_SECONDS is a run still sending."""
+        claimed_at = properties.get("ClaimedAt")
+        if isinstance(claimed_at, (int, float)) and 0 <= now - claimed_at < CLAIM_SECONDS:
+            return False
         token = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{name}#{version}"))
-        claimed = {**properties, "ClaimedBy": str(uuid.uuid4())}
+        claimed = {**properties, "ClaimedBy": str(uuid.uuid4()), "ClaimedAt": now}
         try:
             self._secrets.put_secret_value(
                 SecretId=name, SecretString=json.dumps(claimed), ClientRequestToken=token
@@ -2101,19 +2124,23 @@ def _watch_region(
     now = watch.scheduled_at if watch.scheduled_at is not None else time.time()
     try:
         record = records.read(parameter_name(watch.parameter_prefix, region))
-        kept = record is None or bool(record.get(HELD_KEY))  # a held request may be kept
+        # A held request may be kept: said by the record, or a record that cannot say.
+        kept = record is None or bool(record.get(HELD_KEY)) or record.get(
+            "SandboxStatus") == SANDBOX
         if needs_ses(record, now):
             ses = SesAccount(client_factory(region), region, ses_deadline)
             state, readiness = ses.get_account(), None
             name = held_request_name(watch.parameter_prefix, region)
-            if kept and decide(state) is Action.SUBMIT:
+            if decide(state) is Action.SUBMIT:  # the secret, not the record, says what is kept
                 due = request_due(account, watch.scheduled_at, watch.interval_minutes)
-                state, readiness, kept = ask_again(ses, held, name, state, due)
+                state, readiness, kept = ask_again(ses, held, name, state, due, now)
             else:  # AWS has it, or has decided: the details go
                 kept = forget_held(held, name, kept)
             data = attributes(state, readiness)
         elif record and record.get("Undelivered"):
             data = {key: str(record.get(key, ABSENT)) for key in DATA_KEYS}
+            # Telling again is no new read of SES: the daily read of a final Region stays due.
+            now = epoch_seconds(record.get("ObservedAt")) or now
         else:
             return str(record and record.get("SandboxStatus"))
         seen = record_change(
@@ -2129,7 +2156,8 @@ def _watch_region(
 
 
 def ask_again(
-    ses: SesAccount, held: HeldRequests, name: str, state: AccountState, due: bool
+    ses: SesAccount, held: HeldRequests, name: str, state: AccountState, due: bool,
+    now: float | None = None,
 ) -> tuple[AccountState, Readiness | None, bool]:
     """A sandboxed Region with no review open: send its held request, if one is kept,
     once readiness holds nothing back and the run is the account's slot. Returns the
@@ -2139,7 +2167,8 @@ def ask_again(
     if found is None:
         return state, None, False
     properties, version = found
-    guard_logs(_LOG_FILTER.secrets + sensitive_values({"ResourceProperties": properties}))
+    added = sensitive_values({"ResourceProperties": properties})
+    guard_logs(tuple(dict.fromkeys((*_LOG_FILTER.secrets, *added))))
     try:
         desired = parse_properties(properties, None)
     except PropertyError as error:
@@ -2148,12 +2177,11 @@ def ask_again(
     readiness, refused = check_readiness(ses, desired, state, "")
     if refused is not None or not due:
         return state, readiness, True
-    if not held.claim(name, properties, version):
+    if not held.claim(name, properties, version, time.time() if now is None else now):
         logger.info("Another run sends the held request in %s", desired.region)
         return state, readiness, True
+    # submit() reports the review it opened even before GetAccount shows it.
     state = submit(ses, desired, state, Progress())
-    if decide(state) is Action.SUBMIT:  # not taken: kept for the next run
-        return state, readiness, True
     held.forget(name)
     return state, readiness, False
 
@@ -2207,8 +2235,8 @@ def record_after_answer(event: Mapping[str, Any], outcome: Outcome, seconds: flo
         if record is not None and record.get(OWNER_KEY, owner) != owner:
             logger.info("The record of %s belongs to another resource: kept", desired.region)
             return
+        held.forget(name)  # first: a record without it never names a secret left behind
         records.delete(parameter)
-        held.forget(name)
     elif outcome.data and outcome.data.get("SandboxStatus", ABSENT) != ABSENT:
         watch = Watch((desired.region,), desired.parameter_prefix, desired.topic_arn)
         account = account_of(_text(event.get("StackId")))

@@ -230,7 +230,8 @@ def read_details(args: argparse.Namespace) -> None:
                 text = file.read()
         details = json.loads(text)
     except OSError as error:
-        raise ValueError(f"--details-file: cannot read it ({error.strerror}).") from None
+        reason = error.strerror or type(error).__name__
+        raise ValueError(f"--details-file: cannot read it ({reason}).") from None
     except ValueError:
         raise ValueError("--details-file: not JSON: give an object such as "
                          '{"WebsiteURL": "https://example.com"}.') from None
@@ -283,12 +284,20 @@ def _run(args: argparse.Namespace) -> int:
     worker.start()
     try:
         worker.join(timeout=args.timeout + GRACE_SECONDS)
+        snapshot = progress.close()
+        return _answer(args, region, result, snapshot, worker.is_alive())
     except KeyboardInterrupt:
         return _interrupted(region, progress.close())
-    snapshot = progress.close()
 
-    if worker.is_alive() or result.error_code is not None:
-        return _failed(region, result, snapshot, args.timeout, worker.is_alive())
+
+def _answer(
+    args: argparse.Namespace, region: str, result: Result, snapshot: Any, hung: bool
+) -> int:
+    """What the command prints and its exit code, once the work ended or timed out."""
+    index = handler_module()
+
+    if hung or result.error_code is not None:
+        return _failed(region, result, snapshot, args.timeout, hung)
     before, after = result.before, result.after
     status = index.sandbox_status(before)
     for code in result.readiness.findings if result.readiness else ():

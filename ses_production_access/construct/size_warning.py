@@ -35,7 +35,7 @@ from constructs import IConstruct, IValidation
 
 from .. import wire
 from ..inline.code import inline_code
-from .template_yaml import CLI_TEMPLATE_BODY_MAX_CHARACTERS, cli_characters
+from .template_yaml import CLI_TEMPLATE_BODY_MAX_CHARACTERS, cli_characters, cli_yaml
 
 TEMPLATE_OVER_LIMIT = "ses-production-access:templateOverTemplateBodyLimit"
 """The warning's id (acknowledge it with ``Annotations.of(scope).acknowledge_warning``)."""
@@ -135,20 +135,25 @@ class TemplateSizeCheck:
         if self._warned or not may_send_template_body(self._stack):
             return []
         try:
-            characters = cli_characters(json.loads(template_text(self._stack)))
+            template = json.loads(template_text(self._stack))
+            characters = cli_characters(template)
+            # CloudFormation counts the body it is sent in bytes (UTF-8): a template of
+            # Japanese text can pass the CLI's count and still be refused.
+            size = len(cli_yaml(template).encode("utf-8"))
         except Exception:  # synthesis itself reports whatever broke this, just after
             return []
         limit = CLI_TEMPLATE_BODY_MAX_CHARACTERS
-        if characters <= limit or not sends_template_body(self._stack):
+        if max(characters, size) <= limit or not sends_template_body(self._stack):
             return []
         features = frozenset(self._features)
         watcher = code_bytes(features) - code_bytes(features - {wire.FEATURE_WATCH})
         message = (
             f"cdk deploy sends the template of stack {self._stack.node.path} as "
-            f"{characters:,} characters of YAML, over the {limit:,} it sends as a "
-            f"TemplateBody: its synthesizer ({type(self._stack.synthesizer).__name__}) "
-            "uploads no template, so the CLI refuses to deploy it into an environment that "
-            "was never bootstrapped ('cdk bootstrap' is required). Use the "
+            f"{characters:,} characters of YAML ({size:,} bytes), over the {limit:,} it "
+            "sends as a TemplateBody (CloudFormation takes as many bytes): its synthesizer "
+            f"({type(self._stack.synthesizer).__name__}) uploads no template, so it cannot "
+            "be deployed into an environment that was never bootstrapped ('cdk bootstrap' "
+            "is required). Use the "
             "DefaultStackSynthesizer in a bootstrapped environment; or, where nothing can "
             "be bootstrapped, deploy the plain template from S3 (ses-production-access "
             f"template); or give watch=False (the watcher's code takes about {watcher:,} "

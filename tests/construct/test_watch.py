@@ -20,7 +20,7 @@ from support.stacks import add, make_stack
 
 from ses_production_access import wire
 from ses_production_access.construct.size_warning import TEMPLATE_OVER_LIMIT
-from ses_production_access.construct.template_yaml import cli_characters
+from ses_production_access.construct.template_yaml import cli_characters, cli_yaml
 from ses_production_access.inline.code import inline_code
 
 RESOURCE_TYPE = "Custom::SesProductionAccess"
@@ -513,7 +513,7 @@ def test_a_stack_that_cdk_deploy_sends_as_a_template_body_is_warned_over_the_lim
     characters = _cli_characters(tmp_path, "Plain")
     assert characters > 51_200
     (warning,) = _warnings(stack)
-    assert f"as {characters:,} characters of YAML" in warning
+    assert f"as {characters:,} characters of YAML (" in warning
     assert "over the 51,200 it sends as a TemplateBody" in warning
     assert f"({synthesizer.__name__})" in warning
     assert "'cdk bootstrap' is required" in warning
@@ -767,3 +767,16 @@ def test_a_prefix_too_long_for_the_handler_is_refused_at_synth(index: ModuleType
     prefix = "/" + "a" * 901
     assert not index._PARAMETER_PREFIX_PATTERN.fullmatch(prefix)
     assert parameter_prefix_problem(prefix)
+
+
+def test_a_template_within_the_clis_count_but_over_in_bytes_is_warned(tmp_path: Path) -> None:
+    """The CLI counts characters (UTF-16 units); CloudFormation refuses a TemplateBody over
+    51,200 bytes: a use case in Japanese takes three bytes a character."""
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Japanese", synthesizer=cdk.BootstraplessSynthesizer())
+    add(stack, watch=False, contact_language="JA", use_case_description="日" * 4000)
+    app.synth()
+    written = json.loads((tmp_path / "Japanese.template.json").read_text())
+    assert cli_characters(written) <= 51_200 < len(cli_yaml(written).encode("utf-8"))
+    (warning,) = _warnings(stack)
+    assert "bytes), over the 51,200" in warning

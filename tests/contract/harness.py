@@ -169,8 +169,15 @@ class Deployment:
         )
 
     def delete(self, physical_id: str | None = None) -> Invocation:
+        """A Delete as CloudFormation sends it: while the stack rolls back after a failed
+        Create, else while it is deleted (the stack's status the function may read)."""
         physical_id = physical_id or self.physical_id
         assert physical_id, "delete before any answer"
+        creates = [i for i in self.invocations if i.event.get("RequestType") == "Create"]
+        failed = bool(creates) and bool(creates[-1].accepted) and (
+            creates[-1].accepted[-1].json()["Status"] == "FAILED"
+        )
+        self.cloudformation.status = "ROLLBACK_IN_PROGRESS" if failed else "DELETE_IN_PROGRESS"
         return self.send(self.event("Delete", PhysicalResourceId=physical_id))
 
     def scheduled(self, at: str | None = None) -> Invocation:

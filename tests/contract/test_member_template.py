@@ -62,7 +62,8 @@ def test_every_create_and_update_sends_one_status_event_to_the_central_bus(
     reported: tuple[Deployment, list[dict[str, Any]]],
 ) -> None:
     trace, events = reported
-    assert [e["detail"]["Trigger"] for e in events] == ["Create", "Update"]
+    # And the Delete, while the stack is deleted: the Region is REMOVED from the roll-up.
+    assert [e["detail"]["Trigger"] for e in events] == ["Create", "Update", "Delete"]
     for event in events:
         assert event["source"] == "ses-production-access"
         assert event["detail-type"] == "SES Production Access Status"
@@ -77,8 +78,9 @@ def test_the_status_event_says_which_account_and_region_and_where_it_stands(
     reported: tuple[Deployment, list[dict[str, Any]]],
 ) -> None:
     trace, events = reported
-    created, updated = (e["detail"] for e in events)
-    for detail in (created, updated):
+    created, updated, removed = (e["detail"] for e in events)
+    assert removed["SandboxStatus"] == "REMOVED"
+    for detail in (created, updated, removed):
         assert (detail["Account"], detail["Region"]) == (ACCOUNT, trace.ses_region)
     case_id = trace.ses.account(trace.ses_region).case_id
     assert (created["SandboxStatus"], created["ReviewStatus"], created["CaseId"]) == (
@@ -104,12 +106,13 @@ def test_the_status_event_carries_no_sensitive_value(
 
 
 @pytest.mark.scenario(REPORT)
-def test_a_delete_sends_no_status_event(
+def test_a_delete_while_the_stack_is_deleted_says_the_region_is_removed(
     reported: tuple[Deployment, list[dict[str, Any]]],
 ) -> None:
     trace, events = reported
-    assert "Delete" not in [e["detail"]["Trigger"] for e in events]
-    assert SENT not in trace.last("Delete").output
+    (removed,) = [e for e in events if e["detail"]["Trigger"] == "Delete"]
+    assert removed["detail"]["SandboxStatus"] == "REMOVED"
+    assert trace.last("Delete").output.count(SENT) == 1
 
 
 # ---- Every lifecycle scenario on the member template reports -----------------------------------
@@ -122,9 +125,13 @@ def test_each_answered_create_and_update_of_the_member_reports_once(
     trace = book.get(scenario_name)
     for invocation in trace.invocations:
         answered = [put.json() for put in invocation.accepted]
-        with_data = any(answer.get("Data") for answer in answered)
-        if invocation.request_type in ("Create", "Update") and with_data:
+        told = any(a.get("Data") or a.get("Status") == "FAILED" for a in answered)
+        if invocation.request_type in ("Create", "Update") and told:
             assert invocation.output.count(SENT) == 1, invocation.output
+        elif invocation.request_type == "Delete" and answered and (
+            invocation.stack_status.startswith("DELETE_")
+        ):
+            assert invocation.output.count(SENT) == 1, invocation.output  # REMOVED
         else:
             assert SENT not in invocation.output
         for failure in NOT_SENT:

@@ -117,17 +117,44 @@ def test_no_status_event_without_a_bus(
     assert bus.events() == []
 
 
-def test_a_delete_tells_the_roll_up_the_region_is_removed(
-    index: ModuleType, response_receiver: ResponseReceiver, bus: Bus
-) -> None:
-    """The account left the OU, or the Region was dropped: its last row must not stay as
-    if it were still managed (organization shows it removed, out of the exit code)."""
-    deploy(index, response_receiver, Ses("production"), "delete", StatusBusArn=BUS_ARN)
-    (event,) = bus.events()
-    assert {k: event["detail"][k] for k in ("Account", "Region", "SandboxStatus", "Trigger")} == {
+def test_a_delete_tells_the_roll_up_the_region_is_removed(index: ModuleType) -> None:
+    """The account left the OU, a Region was dropped, the stack was deleted: its last row
+    must not stay as if it were still managed (organization shows it removed, out of the
+    exit code). The contract suite sends it through the CloudFormation stand-in."""
+    event = load_event("delete", "https://example.com")
+    event["ResourceProperties"]["StatusBusArn"] = BUS_ARN
+    notice = index.status_notice(event, index.Outcome("SUCCESS", "id"), "eu-west-1",
+                                 "DELETE_IN_PROGRESS")  # fmt: skip
+    assert notice is not None
+    bus, detail = notice
+    assert bus == BUS_ARN
+    assert {k: detail[k] for k in ("Account", "Region", "SandboxStatus", "Trigger")} == {
         "Account": MOTO_ACCOUNT, "Region": "eu-west-1", "SandboxStatus": "REMOVED",
         "Trigger": "Delete",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "stack_status", [None, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"]
+)
+def test_a_delete_in_an_update_or_unread_stack_sends_nothing(
+    index: ModuleType, stack_status: str | None
+) -> None:
+    """A renamed construct is a Create, then the old resource's Delete during the update's
+    cleanup, for the same account and Region: the live row must not turn REMOVED."""
+    event = load_event("delete", "https://example.com")
+    event["ResourceProperties"]["StatusBusArn"] = BUS_ARN
+    outcome = index.Outcome("SUCCESS", "id")
+    assert index.status_notice(event, outcome, "eu-west-1", stack_status) is None
+
+
+def test_a_create_refused_for_its_properties_is_still_a_failed_row(index: ModuleType) -> None:
+    event = load_event("create", "https://example.com")
+    event["ResourceProperties"].update(StatusBusArn=BUS_ARN, ContactLanguage="JP")
+    outcome = index.Outcome("FAILED", "id", reason="ContactLanguage 'JP' is not ...")
+    notice = index.status_notice(event, outcome, "eu-west-1")
+    assert notice is not None
+    assert (notice[1]["SandboxStatus"], notice[1]["Failure"]) == ("FAILED", "PROPERTIES")
 
 
 def test_a_delete_while_the_stack_rolls_back_keeps_the_failures_row(index: ModuleType) -> None:

@@ -320,7 +320,7 @@ class Kept:
     def read(self, name: str) -> Any:
         return None if self.forgotten else (self.properties, "v1")
 
-    def claim(self, name: str, properties: Any, version: str) -> bool:
+    def claim(self, name: str, properties: Any, version: str, now: float) -> bool:
         self.claims += 1
         return self.claimable
 
@@ -395,3 +395,36 @@ def test_an_accepted_request_is_forgotten_before_ses_shows_its_review(
     assert len(account.puts) == 1
     assert index.sandbox_status(state) == "PENDING_REVIEW"
     assert (still, kept.forgotten) == (False, True)
+
+
+class SecretsClient:
+    """Secrets Manager's PutSecretValue, recorded (no I/O)."""
+
+    def __init__(self) -> None:
+        self.puts: list[Any] = []
+
+    def put_secret_value(self, **params: Any) -> dict[str, Any]:
+        self.puts.append(params)
+        return {}
+
+
+def test_a_claim_still_in_flight_is_not_claimed_again(index: ModuleType) -> None:
+    """A run that reads the version another run's claim wrote (the claim it is sending)
+    must not claim it anew and send a second request."""
+    client = SecretsClient()
+    kept = index.HeldRequests(client)
+    claimed = {**index.held_properties(desired(index)), "ClaimedAt": AN_HOUR_LATER - 60}
+    assert kept.claim("/p/held/eu-west-1", claimed, "v2", AN_HOUR_LATER) is False
+    assert client.puts == []
+
+
+def test_a_claim_older_than_a_run_is_taken_over(index: ModuleType) -> None:
+    """A run that claimed and then failed (its Put refused, the function stopped): a later
+    run may send the request, while SES still shows no review."""
+    client = SecretsClient()
+    kept = index.HeldRequests(client)
+    stale = {**index.held_properties(desired(index)), "ClaimedAt": AN_HOUR_LATER - 3600}
+    assert kept.claim("/p/held/eu-west-1", stale, "v2", AN_HOUR_LATER) is True
+    (put,) = client.puts
+    assert len(put["ClientRequestToken"]) == 36  # botocore: 32 to 64 characters
+    assert index.json.loads(put["SecretString"])["ClaimedAt"] == AN_HOUR_LATER
