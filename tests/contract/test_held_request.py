@@ -33,6 +33,7 @@ PREFIXES = {
 # The first hour of ACCOUNT's four-hour slot (123456789012 % 4 == 0), and the hour after.
 DUE = "2026-12-07T12:05:00Z"
 NOT_DUE = "2026-12-07T13:05:00Z"
+NEXT_SLOT = "2026-12-07T16:05:00Z"  # four hours later: ACCOUNT's slot again
 STATUS_BUS_NAME = "ses-status"
 STATUS_BUS_REGION = "us-east-1"
 
@@ -270,7 +271,9 @@ def test_a_failed_run_sends_nothing_twice_and_the_next_catches_up(
     refused = held.puts()
     assert refused == 3
     assert len(peers.secrets()) == 1  # still kept for the next run
-    run(held)
+    run(held)  # the same slot, minutes later: the claim may still be in flight
+    assert held.puts() == refused
+    run(held, NEXT_SLOT)  # the account's next slot: the stale claim is taken over
     assert held.puts() == refused + 1
     assert peers.secrets() == []
 
